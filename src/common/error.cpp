@@ -16,7 +16,10 @@ std::string format_error(const std::string& file, long line, const std::string& 
 }  // namespace
 
 InputError::InputError(const std::string& file, long line, const std::string& what)
-    : std::runtime_error(format_error(file, line, what)), file_(file), line_(line), problem_(what) {}
+    : std::runtime_error(format_error(file, line, what)),
+      file_(file),
+      line_(line),
+      problem_(what) {}
 
 InputError::InputError(const std::string& file, const std::string& what)
     : InputError(file, 0, what) {}

@@ -7,6 +7,7 @@
 // s starts and pair_offset[n_sentences] is the total number of pairs.
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 #include <vector>
 

@@ -1,0 +1,110 @@
+#include "analysis/resemblance.hpp"
+
+#include <algorithm>
+#include <cmath>
+
+#include "analysis/moments.hpp"
+#include "common/error.hpp"
+#include "io/attention_file.hpp"
+#include "mpi/reduce.hpp"
+
+namespace lmgaze::analysis {
+
+ResemblanceResult run_resemblance(const ResemblanceOptions& options, MPI_Comm comm) {
+  int rank = 0;
+  MPI_Comm_rank(comm, &rank);
+  ResemblanceResult result;
+  double t0 = MPI_Wtime();
+  const AttentionReader model(options.model_path);
+  const HumanStore store(options.human_path);
+  model.sentences().require_same(store.sentences(), model.path(), store.path());
+  result.model_name = model.meta().model_name;
+  result.n_layers = model.n_layers();
+  result.n_heads = model.n_heads();
+  result.readers = select_readers(store, options.group, options.view, options.exclude);
+  const int n_readers = static_cast<int>(result.readers.subjects.size());
+  if (n_readers < 1)
+    throw InputError(store.path(), "group " + options.group + " has no readers left to fit");
+  const SentenceTable& sent = model.sentences();
+  if (options.cv_folds == 1 || options.cv_folds < 0 ||
+      options.cv_folds > static_cast<int>(sent.size()))
+    throw InputError("--cv must be at least 2 and at most the number of sentences (" +
+                     std::to_string(sent.size()) + ")");
+  const int folds = std::max(1, options.cv_folds);
+
+  // This rank's reader values: Y (pairs × readers) and the missing mask.
+  const mpi::Range mine = my_sentences(sent, comm);
+  const std::vector<double> values = read_readers(store, result.readers, mine.begin, mine.end);
+  result.time.io += MPI_Wtime() - t0;
+  std::vector<uint8_t> missing(static_cast<size_t>(n_readers) * sent.size(), 0);
+  Eigen::MatrixXd y;
+  load_targets(values, sent, mine.begin, mine.end, n_readers, y, missing);
+  double t1 = MPI_Wtime();
+  mpi::allreduce_max(missing, comm);
+  result.time.reduce += MPI_Wtime() - t1;
+  require_reader_data(missing, sent, result.readers, store.path());
+  result.missing = summarize_missing(missing, sent, static_cast<size_t>(n_readers));
+
+  const MomentPlan plan(sent, mine.begin, mine.end, folds, n_readers, missing);
+  Moments moments(result.n_heads, plan);
+  const Eigen::Index pairs = plan.local_pairs();
+  Eigen::MatrixXd x(pairs, result.n_heads + 1);
+  x.col(0).setOnes();
+  const auto n_cells = static_cast<size_t>(result.n_layers) * static_cast<size_t>(n_readers);
+  if (rank == 0) {
+    result.r2.assign(n_cells, std::nan(""));
+    if (folds > 1) result.r2_cv.assign(n_cells, std::nan(""));
+    result.min_rank.assign(static_cast<size_t>(result.n_layers), result.n_heads);
+  }
+  for (int l = 0; l < result.n_layers; ++l) {
+    t0 = MPI_Wtime();
+    const std::vector<float> att =  // [heads][pairs]
+        mine.empty() ? std::vector<float>() : model.read_layer(l, mine.begin, mine.end);
+    check_attention(att, sent, mine.begin, mine.end, l, model.path());
+    t1 = MPI_Wtime();
+    result.time.io += t1 - t0;
+    x.rightCols(result.n_heads) =
+        Eigen::Map<const Eigen::MatrixXf>(att.data(), pairs, result.n_heads).cast<double>();
+    moments.clear();
+    moments.accumulate(plan, x, y);
+    const double t2 = MPI_Wtime();
+    result.time.math += t2 - t1;
+    mpi::reduce_sum(moments.data(), comm);
+    const double t3 = MPI_Wtime();
+    result.time.reduce += t3 - t2;
+    if (rank != 0) continue;
+    const std::vector<OlsFit> fits = moments.fit_all();
+    for (int r = 0; r < n_readers; ++r) {
+      const size_t at = static_cast<size_t>(l) * static_cast<size_t>(n_readers) + r;
+      result.r2[at] = fits[static_cast<size_t>(r)].r2;
+      result.min_rank[static_cast<size_t>(l)] =
+          std::min(result.min_rank[static_cast<size_t>(l)], fits[static_cast<size_t>(r)].rank);
+    }
+    if (folds > 1) {
+      const std::vector<double> cv = moments.r2_cv_all();
+      std::copy(cv.begin(), cv.end(),
+                result.r2_cv.begin() + static_cast<long>(l) * static_cast<long>(n_readers));
+    }
+    result.time.solve += MPI_Wtime() - t3;
+  }
+
+  // The noise ceiling: given, computed, or (fewer than 2 readers) none.
+  if (!std::isnan(options.ceiling)) {
+    result.ceiling = options.ceiling;
+    result.ceiling_source = "given";
+  } else if (n_readers >= 2) {
+    NoiseCeilingOptions nc;
+    nc.group = options.group;
+    nc.view = options.view;
+    nc.exclude = options.exclude;
+    nc.leave_one_out = options.ceiling_leave_one_out;
+    result.ceiling_detail = run_noise_ceiling(store, nc, comm);
+    result.ceiling = result.ceiling_detail.ceiling.mean;
+    result.ceiling_source = "computed";
+  } else {
+    result.ceiling_source = "none (fewer than 2 readers; give one with --ceiling)";
+  }
+  return result;
+}
+
+}  // namespace lmgaze::analysis

@@ -1,0 +1,80 @@
+#include "analysis/table.hpp"
+
+#include <cmath>
+#include <cstdio>
+#include <fstream>
+#include <stdexcept>
+
+#include "common/error.hpp"
+#include "io/atomic_output.hpp"
+#include "lmgaze_version.hpp"
+
+namespace lmgaze::analysis {
+namespace {
+
+std::string csv_field(const std::string& s) {
+  if (s.find_first_of(",\"\n\r") == std::string::npos) return s;
+  std::string q = "\"";
+  for (char c : s) q += c == '"' ? std::string("\"\"") : std::string(1, c);
+  return q + "\"";
+}
+
+void write_text(const std::string& path, const std::string& text) {
+  AtomicOutput out(path);
+  {
+    std::ofstream f(out.temp_path(), std::ios::binary);
+    f << text;
+    f.close();
+    if (!f) throw InputError(path, "cannot write output");
+  }
+  out.commit();
+}
+
+}  // namespace
+
+void Table::add(std::vector<std::string> row) {
+  if (row.size() != columns_.size()) throw std::logic_error("Table::add: wrong number of fields");
+  rows_.push_back(std::move(row));
+}
+
+void Table::write(const std::string& path) const {
+  std::string text;
+  auto line = [&](const std::vector<std::string>& fields) {
+    for (size_t i = 0; i < fields.size(); ++i) text += (i ? "," : "") + csv_field(fields[i]);
+    text += "\n";
+  };
+  for (const auto& c : comments_) text += "# " + c + "\n";
+  line(columns_);
+  for (const auto& r : rows_) line(r);
+  write_text(path, text);
+}
+
+std::string Table::num(double value) {
+  if (std::isnan(value)) return "";
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%.17g", value);
+  return buf;
+}
+
+std::string Table::integer(long long value) { return std::to_string(value); }
+
+void write_json(const std::string& path, const nlohmann::json& value) {
+  write_text(path, value.dump(2) + "\n");
+}
+
+std::string command_line(const std::string& command, const std::vector<std::string>& args) {
+  std::string line = "lmgaze " + command;
+  for (const auto& a : args) {
+    if (!a.empty() && a.find_first_of(" \t'\"") == std::string::npos)
+      line += " " + a;
+    else
+      line += " '" + a + "'";
+  }
+  return line;
+}
+
+nlohmann::json sidecar_header(const std::string& command, int ranks) {
+  return {{"command", command}, {"lmgaze_version", LMGAZE_VERSION}, {"mpi_ranks", ranks}};
+}
+
+}  // namespace lmgaze::analysis

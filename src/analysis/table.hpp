@@ -1,0 +1,43 @@
+// Result tables: CSV with `#` comment lines saying how the table was made
+// (command line, options that change a result), a header row and one row per
+// number — the format the `stats` commands read (stats/csv.hpp) — plus a JSON
+// sidecar with the full record (inputs, options, definitions, diagnostics). Both are written
+// through AtomicOutput, so a table is there complete or not at all.
+#pragma once
+
+#include <nlohmann/json.hpp>
+#include <string>
+#include <vector>
+
+namespace lmgaze::analysis {
+
+class Table {
+ public:
+  explicit Table(std::vector<std::string> columns) : columns_(std::move(columns)) {}
+  // A `# text` line before the header.
+  void comment(const std::string& text) { comments_.push_back(text); }
+  // One row; must have one field per column.
+  void add(std::vector<std::string> row);
+  void write(const std::string& path) const;
+  size_t rows() const { return rows_.size(); }
+
+  // Number formats: full precision (round-trips), empty for NaN.
+  static std::string num(double value);
+  static std::string integer(long long value);
+
+ private:
+  std::vector<std::string> comments_;
+  std::vector<std::string> columns_;
+  std::vector<std::vector<std::string>> rows_;
+};
+
+// Writes pretty-printed JSON atomically.
+void write_json(const std::string& path, const nlohmann::json& value);
+
+// "lmgaze <command> <args...>" with arguments quoted where they need it.
+std::string command_line(const std::string& command, const std::vector<std::string>& args);
+
+// The fields every sidecar carries: command, lmgaze version, MPI ranks.
+nlohmann::json sidecar_header(const std::string& command, int ranks);
+
+}  // namespace lmgaze::analysis

@@ -1,0 +1,28 @@
+#include "cli/commands.hpp"
+
+namespace lmgaze::cli {
+
+const std::vector<Subcommand>& subcommands() {
+  static const std::vector<Subcommand> table = {
+      {"extract", "word-level attention and next-token loss of a checkpoint -> HDF5", run_extract},
+      {"stats paired", "per-layer paired t-test of two tables (b - a), Bonferroni counts",
+       run_stats_paired},
+      {"stats groups", "independent two-sample t-test, Student and Welch", run_stats_groups},
+      {"stats fit", "least-squares line, Pearson r and its p", run_stats_fit},
+      {"human import", "fixations or saccade matrices -> validated human store", run_human_import},
+      {"human summary", "readers, coverage, regressions, refixations", run_human_summary},
+      {"human mean", "group-mean store (subject \"mean\") of a per-reader store", run_human_mean},
+      {"human simulate", "fixations CSV of SIMULATED demo readers (L1/L2)", run_human_simulate},
+      {"divergence", "Jensen-Shannon divergence of two attention files, by layer or part",
+       run_divergence},
+      {"resemblance", "R² of readers' saccades on each layer's heads, over the noise ceiling",
+       run_resemblance},
+      {"noise-ceiling", "R² of each reader on the group mean: the group's noise ceiling",
+       run_noise_ceiling},
+      {"trivial", "reliance of heads or readers on the FIRST/SELF/PREV patterns", run_trivial},
+      {"ntp", "mean next-token cross-entropy of attention files", run_ntp},
+  };
+  return table;
+}
+
+}  // namespace lmgaze::cli

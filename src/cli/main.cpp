@@ -1,0 +1,85 @@
+// lmgaze: does a language model read like a person?
+//
+// The executable is a set of subcommands; every one runs under MPI (a plain
+// `lmgaze ...` is a one-rank MPI job). Errors a user can fix are printed as
+// one line and give exit code 2; anything unexpected gives exit code 3.
+#include <mpi.h>
+
+#include <iostream>
+#include <string>
+
+#include "cli/commands.hpp"
+#include "common/error.hpp"
+#include "lmgaze_version.hpp"
+
+namespace {
+
+void print_usage() {
+  std::cout << "lmgaze " << LMGAZE_VERSION
+            << ": model vs. human reading attention\n\n"
+               "usage: lmgaze <command> [options]    (lmgaze <command> --help for its options)\n\n"
+               "commands:\n";
+  for (const auto& c : lmgaze::cli::subcommands())
+    std::cout << "  " << c.name << std::string(c.name[0] ? 16 - std::string(c.name).size() : 0, ' ')
+              << c.summary << "\n";
+}
+
+// Commands with two words ("human import") are matched before one-word ones.
+const lmgaze::cli::Subcommand* find_command(const std::vector<std::string>& words, size_t* used) {
+  for (const auto& c : lmgaze::cli::subcommands()) {
+    std::string name = c.name;
+    if (words.size() >= 2 && name == words[0] + " " + words[1]) {
+      *used = 2;
+      return &c;
+    }
+  }
+  for (const auto& c : lmgaze::cli::subcommands())
+    if (!words.empty() && c.name == words[0]) {
+      *used = 1;
+      return &c;
+    }
+  return nullptr;
+}
+
+int report(const std::string& message, int code) {
+  int size = 1, rank = 0;
+  MPI_Comm_size(MPI_COMM_WORLD, &size);
+  MPI_Comm_rank(MPI_COMM_WORLD, &rank);
+  if (size == 1) {
+    std::cerr << "lmgaze: " << message << std::endl;
+    return code;
+  }
+  // Another rank may be waiting in a collective: take the whole job down.
+  std::cerr << "lmgaze (rank " << rank << " of " << size << "): " << message << std::endl;
+  MPI_Abort(MPI_COMM_WORLD, code);
+  return code;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  MPI_Init(&argc, &argv);
+  std::vector<std::string> words(argv + 1, argv + argc);
+  int code = 0;
+  if (words.empty() || words[0] == "--help" || words[0] == "-h" || words[0] == "help") {
+    print_usage();
+  } else if (words[0] == "--version") {
+    std::cout << "lmgaze " << LMGAZE_VERSION << "\n";
+  } else {
+    size_t used = 0;
+    const auto* command = find_command(words, &used);
+    if (!command) {
+      code = report("unknown command '" + words[0] + "' (lmgaze --help lists them)", 2);
+    } else {
+      try {
+        code = command->run(std::vector<std::string>(words.begin() + used, words.end()));
+      } catch (const lmgaze::InputError& e) {
+        code = report(e.what(), 2);
+      } catch (const std::exception& e) {
+        code = report(std::string("internal error: ") + e.what(), 3);
+      }
+    }
+  }
+  MPI_Finalize();
+  return code;
+}

@@ -1,0 +1,78 @@
+#include "model/causal_lm.hpp"
+
+#include <c10/util/Exception.h>
+#include <torch/utils.h>
+
+#include <stdexcept>
+
+#include "common/error.hpp"
+#include "model/gpt2.hpp"
+#include "model/llama.hpp"
+#include "model/safetensors.hpp"
+
+namespace lmgaze {
+namespace {
+
+std::string dtype_name(torch::Dtype d) {
+  switch (d) {
+    case torch::kFloat32:
+      return "float32";
+    case torch::kFloat16:
+      return "float16";
+    case torch::kBFloat16:
+      return "bfloat16";
+    default:
+      return std::string(c10::toString(d));
+  }
+}
+
+// Not every LibTorch build runs every dtype on every device (1.13 has no fp16
+// matmul on CPU; a CPU-only build has no CUDA). Ask it once, with a tiny product,
+// and turn its internal error into one the user can act on.
+void check_dtype_device(const std::string& model_dir, const LoadOptions& o) {
+  if (o.dtype != torch::kFloat32 && o.dtype != torch::kFloat16 && o.dtype != torch::kBFloat16)
+    throw InputError(model_dir, "dtype " + dtype_name(o.dtype) +
+                                    " is not supported; use float32, float16 or bfloat16");
+  try {
+    torch::Tensor a = torch::ones({2, 2}, torch::dtype(o.dtype).device(o.device));
+    torch::softmax(torch::matmul(a, a), -1);
+  } catch (const c10::Error&) {
+    throw InputError(model_dir, "this LibTorch cannot run dtype " + dtype_name(o.dtype) +
+                                    " on device " + o.device.str() +
+                                    " (float16 needs a GPU); choose another dtype or device");
+  }
+}
+
+}  // namespace
+
+std::unique_ptr<CausalLM> load_causal_lm(const std::string& model_dir, const LoadOptions& options) {
+  torch::NoGradGuard no_grad;
+  const ModelConfig config = read_model_config(model_dir);
+  LoadOptions o = options;
+  if (o.last_layer == -1) o.last_layer = config.n_layers;
+  if (o.first_layer < 0 || o.first_layer > o.last_layer || o.last_layer > config.n_layers)
+    throw InputError(config.source, "layer range [" + std::to_string(o.first_layer) + ", " +
+                                        std::to_string(o.last_layer) + ") lies outside the " +
+                                        std::to_string(config.n_layers) + " layers of the model");
+  check_dtype_device(model_dir, o);
+  // The checkpoint (and its mappings) lives only while the weights are copied out.
+  Checkpoint ckpt(model_dir);
+  if (config.is_gpt2()) return load_gpt2(ckpt, config, o);
+  return load_llama(ckpt, config, o);
+}
+
+torch::Tensor next_token_nll(const torch::Tensor& logits, const torch::Tensor& ids) {
+  torch::NoGradGuard no_grad;
+  if (logits.dim() != 3 || ids.dim() != 2 || logits.size(0) != ids.size(0) ||
+      logits.size(1) != ids.size(1))
+    throw std::invalid_argument("next_token_nll: logits [B, T, V] and ids [B, T] do not match");
+  const int64_t T = logits.size(1);
+  if (T < 2) return torch::zeros({logits.size(0), 0}, logits.options().dtype(torch::kFloat32));
+  torch::Tensor logp = torch::log_softmax(logits.slice(1, 0, T - 1).to(torch::kFloat32),
+                                          -1);  // [B, T-1, V]: predictions for tokens 1..T-1
+  torch::Tensor next =
+      ids.slice(1, 1, T).to(logits.device(), torch::kInt64).unsqueeze(-1);  // [B, T-1, 1]
+  return -logp.gather(-1, next).squeeze(-1);                                // [B, T-1]
+}
+
+}  // namespace lmgaze

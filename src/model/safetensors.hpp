@@ -1,0 +1,97 @@
+// Reading Hugging Face safetensors checkpoints, memory-mapped and read-only.
+//
+// A safetensors file is: 8 bytes little-endian header length N, N bytes of JSON
+// header {"name": {"dtype": "F16", "shape": [..], "data_offsets": [begin, end]}, ...,
+// "__metadata__": {...}}, then the data area; offsets are relative to the data area.
+// A big checkpoint is split into shards model-0000x-of-0000y.safetensors listed by
+// model.safetensors.index.json ({"weight_map": {"name": "shard file"}}).
+//
+// What this file is not: it knows nothing about torch or about model architectures.
+// It hands out raw byte views; weights.hpp turns them into tensors. Every defect of a
+// file is an InputError naming the file (one line), found when the file is opened.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace lmgaze {
+
+// One tensor inside a mapped file: raw little-endian bytes, no alignment promised.
+struct TensorView {
+  std::string name;
+  std::string dtype;  // safetensors dtype string: "F32", "F16", "BF16", "I64", ...
+  std::vector<int64_t> shape;
+  const unsigned char* data = nullptr;  // inside the mapping; valid while the file is open
+  size_t nbytes = 0;
+  std::string file;  // the file it lives in, for error messages
+};
+
+// Bytes per element of a safetensors dtype string; 0 for a string that is not one.
+size_t safetensors_dtype_size(const std::string& dtype);
+
+// "[2000, 96]": how shapes appear in error messages.
+std::string format_shape(const std::vector<int64_t>& shape);
+
+// One mapped .safetensors file. The constructor maps it and validates the whole
+// header: file length, header length, JSON, dtypes, shapes, offsets, overlaps.
+class SafetensorsFile {
+ public:
+  explicit SafetensorsFile(const std::string& path);
+  ~SafetensorsFile();
+  SafetensorsFile(const SafetensorsFile&) = delete;
+  SafetensorsFile& operator=(const SafetensorsFile&) = delete;
+
+  const std::string& path() const { return path_; }
+  bool contains(const std::string& name) const { return entries_.count(name) > 0; }
+  std::vector<std::string> names() const;
+  // Throws InputError naming the file when `name` is not in it.
+  TensorView tensor(const std::string& name) const;
+
+ private:
+  struct Entry {
+    std::string dtype;
+    std::vector<int64_t> shape;
+    size_t begin = 0;  // byte range inside the data area
+    size_t end = 0;
+  };
+
+  std::string path_;
+  void* map_ = nullptr;
+  size_t map_size_ = 0;
+  size_t data_start_ = 0;  // 8 + header length
+  std::map<std::string, Entry> entries_;
+};
+
+// A model directory's weights: model.safetensors, or the shards named by
+// model.safetensors.index.json. Shards are mapped only when a tensor in them is
+// first requested, so a pipeline stage touches only the shards of its own layers.
+class Checkpoint {
+ public:
+  // Throws InputError when the directory has neither file, when the index is
+  // malformed, or when it names a shard that does not exist.
+  explicit Checkpoint(const std::string& model_dir);
+
+  const std::string& dir() const { return dir_; }
+  bool sharded() const { return !index_path_.empty(); }
+  bool contains(const std::string& name) const;
+  // The tensor's bytes; throws InputError naming the file when the tensor is
+  // missing or its dtype is not one lmgaze reads (F32, F16, BF16).
+  TensorView tensor(const std::string& name);
+  // Number of files mapped so far (tests check that stages map only their shards).
+  int n_mapped_files() const { return static_cast<int>(files_.size()); }
+
+ private:
+  SafetensorsFile& file(const std::string& path);
+
+  std::string dir_;
+  std::string single_path_;                        // model.safetensors, when not sharded
+  std::string index_path_;                         // model.safetensors.index.json, when sharded
+  std::map<std::string, std::string> weight_map_;  // tensor name -> shard path (sharded only)
+  std::map<std::string, std::unique_ptr<SafetensorsFile>> files_;  // path -> mapped file
+};
+
+}  // namespace lmgaze

@@ -1,0 +1,264 @@
+// `lmgaze extract` end to end on the shared trained checkpoints: every number
+// against the independent numpy implementation (tests/reference), invariants
+// of the word-level matrices, and every kind of bad input.
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <filesystem>
+#include <fstream>
+
+#include "io/attention_file.hpp"
+#include "support/run_command.hpp"
+
+namespace lmgaze {
+namespace {
+
+namespace fs = std::filesystem;
+using test::run_command;
+
+const std::string kShared = LMGAZE_SHARED_DIR;
+const std::string kModels = kShared + "/models/";
+const std::string kDemoText = std::string(LMGAZE_SOURCE_DIR) + "/data/text/demo.txt";
+const std::string kReference =
+    std::string(LMGAZE_SOURCE_DIR) + "/tests/reference/extract_reference.py";
+const std::string kPrefix = "Please translate this sentence into German:";
+
+class ExtractCli : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() { dir_ = test::scratch_dir("extract"); }
+  static std::string out(const std::string& name) { return (dir_ / name).string(); }
+
+  static test::CommandResult extract(const std::string& model_dir, const std::string& text,
+                                     const std::string& out_path, const std::string& extra = "") {
+    return run_command(test::lmgaze_binary() + " extract --quiet --model " + model_dir +
+                       " --text " + text + " --out " + out_path + " " + extra);
+  }
+
+  static fs::path dir_;
+};
+fs::path ExtractCli::dir_;
+
+// Copies a shared checkpoint so a test can damage it.
+fs::path copy_model(const std::string& name, const fs::path& to) {
+  fs::remove_all(to);
+  fs::copy(kModels + name, to, fs::copy_options::recursive);
+  for (auto& e : fs::recursive_directory_iterator(to))
+    fs::permissions(e.path(), fs::perms::owner_write, fs::perm_options::add);
+  fs::permissions(to, fs::perms::owner_write, fs::perm_options::add);
+  return to;
+}
+
+void rewrite(const fs::path& file, const std::string& from, const std::string& to) {
+  std::ifstream in(file);
+  std::string s((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  size_t at = s.find(from);
+  ASSERT_NE(at, std::string::npos) << from;
+  s.replace(at, from.size(), to);
+  std::ofstream(file, std::ios::trunc) << s;
+}
+
+class ExtractEveryModel : public ExtractCli, public ::testing::WithParamInterface<std::string> {};
+
+// The independent numpy forward + merge on the recorded token ids, with and
+// without the instruction prefix: attention within 2e-5, loss within 1e-4.
+TEST_P(ExtractEveryModel, MatchesNumpyReferenceWithAndWithoutPrefix) {
+  const std::string model = GetParam();
+  for (const std::string& prefix : {std::string(), kPrefix}) {
+    const std::string path = out(model + (prefix.empty() ? "" : "_prefix") + ".h5");
+    auto r = extract(kModels + model, kDemoText, path,
+                     prefix.empty() ? "" : "--prefix '" + prefix + "'");
+    ASSERT_EQ(r.exit_code, 0) << r.output;
+    auto check = run_command("/usr/bin/python3 " + kReference + " --file " + path + " --model " +
+                             kModels + model);
+    EXPECT_EQ(check.exit_code, 0) << check.output;
+    std::cout << check.output;
+  }
+}
+
+INSTANTIATE_TEST_SUITE_P(SharedModels, ExtractEveryModel,
+                         ::testing::Values("toy-s", "toy-m", "toy-l", "toy-m-chat-a",
+                                           "toy-m-chat-b", "gpt2-toy"));
+
+TEST_F(ExtractCli, FileDescribesModelAndCorpus) {
+  const std::string path = out("toy-m_meta.h5");
+  ASSERT_EQ(extract(kModels + "toy-m", kDemoText, path).exit_code, 0);
+  AttentionReader r(path);
+  EXPECT_EQ(r.meta().model_name, "toy-m");
+  EXPECT_EQ(r.meta().model_type, "llama");
+  EXPECT_EQ(r.meta().tokenizer, "sentencepiece");
+  EXPECT_EQ(r.n_layers(), 4);
+  EXPECT_EQ(r.n_heads(), 4);
+  EXPECT_EQ(r.sentences().size(), 32u);
+  EXPECT_EQ(r.sentences().article.back(), 4);
+  // hidden 96, 4 layers, MLP 256, kv 2 heads of 24: 2000*96*2 (embed, head)
+  // + 4 * (96*96*2 + 96*48*2 + 3*96*256 + 2*96) + 96.
+  EXPECT_EQ(r.meta().n_params,
+            2000 * 96 * 2 + 4 * (96 * 96 * 2 + 96 * 48 * 2 + 3 * 96 * 256 + 2 * 96) + 96);
+}
+
+// Trained models predict far better than chance (log V nats per token).
+TEST_F(ExtractCli, TrainedModelsHaveLossFarBelowChance) {
+  for (auto [model, vocab] :
+       {std::pair<std::string, double>{"toy-s", 2000}, {"toy-l", 2000}, {"gpt2-toy", 50257}}) {
+    const std::string path = out(model + "_ntp.h5");
+    ASSERT_EQ(extract(kModels + model, kDemoText, path).exit_code, 0);
+    AttentionReader r(path);
+    double nll = 0, n = 0;
+    for (double x : r.nll_sum()) nll += x;
+    for (int64_t x : r.ntp_tokens()) n += x;
+    EXPECT_LT(nll / n, 0.75 * std::log(vocab)) << model;
+  }
+}
+
+// Without BOS or prefix nothing is dropped, so every word-level row keeps
+// the whole probability mass of its tokens' rows: it sums to 1.
+TEST_F(ExtractCli, Gpt2RowsSumToOneWhenNothingIsDropped) {
+  const std::string path = out("gpt2_rows.h5");
+  ASSERT_EQ(extract(kModels + "gpt2-toy", kDemoText, path).exit_code, 0);
+  AttentionReader r(path);
+  const auto& t = r.sentences();
+  for (int l = 0; l < r.n_layers(); ++l) {
+    auto w = r.read_layer(l, 0, t.size());
+    const int64_t P = t.n_pairs();
+    for (int h = 0; h < r.n_heads(); ++h)
+      for (size_t s = 0; s < t.size(); ++s)
+        for (int i = 0; i < t.n_words[s]; ++i) {
+          double sum = 0;
+          for (int j = 0; j <= i; ++j) sum += w[h * P + t.pair_offset[s] + i * (i + 1) / 2 + j];
+          ASSERT_NEAR(sum, 1.0, 1e-5) << "layer " << l << " head " << h << " sentence " << s;
+        }
+  }
+}
+
+// Right padding must not change any value: batch 1 and batch 7 agree.
+TEST_F(ExtractCli, BatchSizeChangesNothing) {
+  const std::string a = out("batch1.h5"), b = out("batch7.h5");
+  ASSERT_EQ(extract(kModels + "toy-l", kDemoText, a, "--batch 1").exit_code, 0);
+  ASSERT_EQ(extract(kModels + "toy-l", kDemoText, b, "--batch 7").exit_code, 0);
+  AttentionReader ra(a), rb(b);
+  for (int l = 0; l < ra.n_layers(); ++l) {
+    auto x = ra.read_layer(l, 0, ra.sentences().size());
+    auto y = rb.read_layer(l, 0, rb.sentences().size());
+    ASSERT_EQ(x.size(), y.size());
+    for (size_t k = 0; k < x.size(); ++k) ASSERT_NEAR(x[k], y[k], 1e-6);
+  }
+  auto nx = ra.nll_sum(), ny = rb.nll_sum();
+  for (size_t s = 0; s < nx.size(); ++s) EXPECT_NEAR(nx[s], ny[s], 1e-4 * std::abs(nx[s]));
+}
+
+// A prefix changes the context, not the words or the sentence's own tokens.
+TEST_F(ExtractCli, PrefixKeepsWordsAndSentenceTokens) {
+  const std::string a = out("plain.h5"), b = out("prefixed.h5");
+  ASSERT_EQ(extract(kModels + "toy-m", kDemoText, a).exit_code, 0);
+  ASSERT_EQ(extract(kModels + "toy-m", kDemoText, b, "--prefix '" + kPrefix + "'").exit_code, 0);
+  AttentionReader ra(a), rb(b);
+  EXPECT_EQ(ra.sentences().n_words, rb.sentences().n_words);
+  EXPECT_EQ(ra.sentence_tokens(), rb.sentence_tokens());
+  EXPECT_EQ(ra.ntp_tokens(), rb.ntp_tokens());
+  EXPECT_EQ(rb.meta().prefix, kPrefix);
+}
+
+// Bad input: exit code 2, one line naming the file and the problem, and no
+// output file (complete or partial) left behind.
+void expect_refused(const test::CommandResult& r, const std::string& out_path,
+                    const std::string& names_file, const std::string& problem) {
+  EXPECT_EQ(r.exit_code, 2) << r.output;
+  EXPECT_EQ(test::count_lines(r.output), 1) << r.output;
+  EXPECT_NE(r.output.find(names_file), std::string::npos) << r.output;
+  EXPECT_NE(r.output.find(problem), std::string::npos) << r.output;
+  EXPECT_FALSE(fs::exists(out_path));
+  EXPECT_FALSE(fs::exists(out_path + ".partial"));
+}
+
+TEST_F(ExtractCli, BadTextIsRefused) {
+  const std::string o = out("bad_text.h5");
+  std::ofstream(out("empty.txt")) << "";
+  expect_refused(extract(kModels + "toy-s", out("empty.txt"), o), o, "empty.txt", "no sentence");
+  std::ofstream(out("blank.txt")) << "One two three.\n\n\nFour five.\n";
+  expect_refused(extract(kModels + "toy-s", out("blank.txt"), o), o, "blank.txt:3",
+                 "exactly one blank line");
+  expect_refused(extract(kModels + "toy-s", out("missing.txt"), o), o, "missing.txt",
+                 "cannot open");
+}
+
+TEST_F(ExtractCli, TruncatedSafetensorsIsRefused) {
+  fs::path m = copy_model("toy-s", dir_ / "truncated");
+  fs::resize_file(m / "model.safetensors", fs::file_size(m / "model.safetensors") / 2);
+  const std::string o = out("truncated.h5");
+  expect_refused(extract(m.string(), kDemoText, o), o, "model.safetensors", "");
+}
+
+TEST_F(ExtractCli, MissingSafetensorsIsRefused) {
+  fs::path m = copy_model("toy-s", dir_ / "noweights");
+  fs::remove(m / "model.safetensors");
+  const std::string o = out("noweights.h5");
+  expect_refused(extract(m.string(), kDemoText, o), o, "noweights", "safetensors");
+}
+
+TEST_F(ExtractCli, HeaderThatLiesAboutDtypeIsRefused) {
+  fs::path m = copy_model("toy-s", dir_ / "lying");
+  // Every tensor claims F32 while the bytes are F16: sizes no longer add up.
+  std::fstream f(m / "model.safetensors", std::ios::in | std::ios::out | std::ios::binary);
+  uint64_t n = 0;
+  f.read(reinterpret_cast<char*>(&n), 8);
+  std::string header(n, '\0');
+  f.read(header.data(), n);
+  for (size_t at = header.find("\"F16\""); at != std::string::npos; at = header.find("\"F16\""))
+    header.replace(at, 5, "\"F32\"");
+  f.seekp(8);
+  f.write(header.data(), n);
+  f.close();
+  const std::string o = out("lying.h5");
+  expect_refused(extract(m.string(), kDemoText, o), o, "model.safetensors", "");
+}
+
+TEST_F(ExtractCli, ShapesThatDisagreeWithConfigAreRefused) {
+  fs::path m = copy_model("toy-s", dir_ / "shapes");
+  rewrite(m / "config.json", "\"intermediate_size\": 176", "\"intermediate_size\": 180");
+  const std::string o = out("shapes.h5");
+  expect_refused(extract(m.string(), kDemoText, o), o, "model.safetensors", "");
+}
+
+TEST_F(ExtractCli, TokenizerOfAnotherVocabularyIsRefused) {
+  fs::path m = copy_model("toy-s", dir_ / "vocab");
+  rewrite(m / "config.json", "\"vocab_size\": 2000", "\"vocab_size\": 32000");
+  const std::string o = out("vocab.h5");
+  expect_refused(extract(m.string(), kDemoText, o), o, "vocab", "vocab_size is 32000");
+}
+
+TEST_F(ExtractCli, SentenceLongerThanContextIsRefused) {
+  fs::path m = copy_model("toy-s", dir_ / "context");
+  rewrite(m / "config.json", "\"max_position_embeddings\": 256", "\"max_position_embeddings\": 12");
+  const std::string o = out("context.h5");
+  expect_refused(extract(m.string(), kDemoText, o), o, "demo.txt:", "context of 12");
+}
+
+TEST_F(ExtractCli, UnknownArchitectureIsRefused) {
+  fs::path m = copy_model("toy-s", dir_ / "arch");
+  rewrite(m / "config.json", "\"model_type\": \"llama\"", "\"model_type\": \"mamba\"");
+  const std::string o = out("arch.h5");
+  expect_refused(extract(m.string(), kDemoText, o), o, "config.json", "gpt2, llama");
+}
+
+TEST_F(ExtractCli, HelpExplainsEveryOption) {
+  auto r = run_command(test::lmgaze_binary() + " extract --help");
+  EXPECT_EQ(r.exit_code, 0);
+  for (const char* opt :
+       {"--model", "--text", "--out", "--prefix", "--dtype", "--device", "--batch", "--job"})
+    EXPECT_NE(r.output.find(opt), std::string::npos) << opt;
+}
+
+TEST_F(ExtractCli, JobFileSuppliesOptionsAndCommandLineWins) {
+  const std::string job = out("job.ini");
+  std::ofstream(job) << "text = " << kDemoText << "\n[extract]\nmodel = " << kModels
+                     << "toy-s\nout = " << out("from_job.h5") << "\nbatch = 3\n"
+                     << "[resemblance]\nunknown_elsewhere = 1\n";
+  auto r = run_command(test::lmgaze_binary() + " extract --quiet --job " + job + " --out " +
+                       out("from_cli.h5"));
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  EXPECT_TRUE(fs::exists(out("from_cli.h5")));
+  EXPECT_FALSE(fs::exists(out("from_job.h5")));
+}
+
+}  // namespace
+}  // namespace lmgaze

@@ -1,0 +1,58 @@
+// Runs the lmgaze executable (or any shell command) from a test and captures
+// its exit code and output, so that end-to-end behaviour is what is tested.
+#pragma once
+
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <array>
+#include <cstdio>
+#include <filesystem>
+#include <string>
+
+namespace lmgaze::test {
+
+struct CommandResult {
+  int exit_code = -1;
+  std::string output;  // stdout and stderr together
+};
+
+inline CommandResult run_command(const std::string& command) {
+  CommandResult r;
+  FILE* pipe = popen((command + " 2>&1").c_str(), "r");
+  if (!pipe) return r;
+  std::array<char, 4096> buf;
+  size_t n;
+  while ((n = fread(buf.data(), 1, buf.size(), pipe)) > 0) r.output.append(buf.data(), n);
+  int status = pclose(pipe);
+  r.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+  return r;
+}
+
+inline std::string lmgaze_binary() { return std::string(LMGAZE_BINARY_DIR) + "/lmgaze"; }
+
+// A fresh directory under the system temp dir, unique to this process.
+inline std::filesystem::path scratch_dir(const std::string& name) {
+  auto dir = std::filesystem::temp_directory_path() /
+             ("lmgaze_" + name + "_" + std::to_string(::getpid()));
+  std::filesystem::remove_all(dir);
+  std::filesystem::create_directories(dir);
+  return dir;
+}
+
+// Number of non-empty lines: a user error must be exactly one line.
+inline int count_lines(const std::string& text) {
+  int lines = 0;
+  bool content = false;
+  for (char c : text) {
+    if (c == '\n') {
+      lines += content;
+      content = false;
+    } else if (c != '\r') {
+      content = true;
+    }
+  }
+  return lines + content;
+}
+
+}  // namespace lmgaze::test
