@@ -55,7 +55,7 @@ export OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1
 export OMPI_MCA_mpi_yield_when_idle=1 OMPI_MCA_rmaps_base_oversubscribe=1
 
 run_demo() {
-  bash "$here/jobs/demo.sh" "$build/lmgaze" "$here/out/demo"
+  "$build/lmgaze" run --job "$here/jobs/demo.ini"
 }
 
 case "${1:-}" in
@@ -63,6 +63,14 @@ case "${1:-}" in
   test)
     install_missing
     build_all
+    # As root: a real one-node Slurm cluster for tests/slurm (the toy-zoo job via sbatch).
+    if [ "$(id -u)" -eq 0 ]; then
+      if bash "$here/slurm/ci_cluster.sh"; then
+        export LMGAZE_SLURM_REQUIRED=1
+      else
+        echo "lmgaze setup: no Slurm cluster could be started; tests/slurm will be skipped" >&2
+      fi
+    fi
     cd "$build"
     ctest --output-on-failure --timeout 600 -j "$jobs"
     ;;

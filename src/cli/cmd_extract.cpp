@@ -1,4 +1,7 @@
-// lmgaze extract: one checkpoint, one corpus -> one attention file.
+// lmgaze extract: one checkpoint, one corpus -> one attention file, on one
+// rank or on N MPI ranks in pipeline groups (mpirun -np N lmgaze extract ...).
+#include <iostream>
+
 #include "cli/commands.hpp"
 #include "cli/options.hpp"
 #include "extract/extractor.hpp"
@@ -18,18 +21,38 @@ int run_extract(const Args& args) {
       "instruction prefix P: the model reads P + \" \" + sentence; P is context only")(
       "dtype", po::value(&opt.dtype)->default_value("fp32"),
       "weights and activations: fp32, fp16 or bf16")(
-      "device", po::value(&opt.device)->default_value("cpu"), "cpu, cuda or cuda:N")(
-      "batch", po::value(&opt.batch)->default_value(8), "sentences per forward pass")(
-      "quiet", po::bool_switch(&opt.quiet), "no progress line");
+      "device", po::value(&opt.device)->default_value("cpu"),
+      "cpu, cuda (rank i of a node takes cuda:i) or cuda:N (one rank per node)")(
+      "batch", po::value(&opt.batch)->default_value(8),
+      "sentences per forward pass (one micro-batch)")(
+      "stages", po::value(&opt.stages)->default_value(1),
+      "pipeline stages: the N MPI ranks form N/stages groups, each cutting the model's layers "
+      "into this many consecutive ranges, one per rank; groups share out the sentences")(
+      "in-flight", po::value(&opt.in_flight)->default_value(2),
+      "micro-batches a stage may send ahead of the next stage")(
+      "peer-timeout", po::value(&opt.peer_timeout_s)->default_value(600),
+      "seconds a pipeline stage waits on its neighbour before declaring it dead or hung")(
+      "threads", po::value(&opt.threads)->default_value(0),
+      "torch threads per rank; 0 = the node's cores divided among its ranks")(
+      "quiet", po::bool_switch(&opt.quiet), "no layout, progress or summary lines");
   auto vm = parse_options({"extract",
                            "extract --model DIR --text FILE --out FILE.h5 [--prefix TEXT] "
-                           "[--dtype fp32|fp16|bf16] [--device cpu|cuda] [--batch N]",
+                           "[--dtype fp32|fp16|bf16] [--device cpu|cuda] [--batch N] "
+                           "[--stages S]",
                            "Runs the model over every sentence and writes, for every layer and "
                            "head, the word-level attention matrices (packed lower triangles) and "
-                           "the next-token loss per sentence."},
+                           "the next-token loss per sentence. Under mpirun the ranks split the "
+                           "model's layers (--stages) and the sentences, and write one file."},
                           desc, args);
   if (!vm) return 0;
-  run_extraction(opt);
+  try {
+    run_extraction(opt);
+  } catch (const ExtractRefused& e) {
+    // Every rank stopped before extracting; one of them says why, so the job
+    // prints one line and ends without MPI_Abort.
+    if (e.reporter()) std::cerr << "lmgaze: " << e.what() << std::endl;
+    return 2;
+  }
   return 0;
 }
 

@@ -21,6 +21,10 @@ const std::vector<Subcommand>& subcommands() {
        run_noise_ceiling},
       {"trivial", "reliance of heads or readers on the FIRST/SELF/PREV patterns", run_trivial},
       {"ntp", "mean next-token cross-entropy of attention files", run_ntp},
+      {"report", "tables, gnuplot figures and index.md of a run (OUT/report/)", run_report},
+      {"run", "run a job file end to end; skips stages that are done", run_run},
+      {"plan", "a job's stage graph, what is done, GPU memory per stage", run_plan},
+      {"check", "compare a job's tables with stored expected tables", run_check},
   };
   return table;
 }

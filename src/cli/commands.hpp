@@ -28,6 +28,8 @@ int run_resemblance(const Args& args);
 int run_noise_ceiling(const Args& args);
 int run_trivial(const Args& args);
 int run_ntp(const Args& args);
+int run_report(const Args& args);
+int run_run(const Args& args), run_plan(const Args& args), run_check(const Args& args);
 
 const std::vector<Subcommand>& subcommands();
 

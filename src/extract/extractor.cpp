@@ -1,22 +1,59 @@
+// The extraction driver: one rank, or N ranks in N / S pipeline groups of S
+// stages (METHODS.md 9; layout in mpi/layout.hpp).
+//
+// Every rank runs the same steps:
+//   1. plan      read corpus, config and tokenizer, tokenize, check the rank
+//                layout, pick device and threads, cut the layers into stages
+//                and the sentences into groups (no weights read yet);
+//   2. load      its stage's weights only (stage.hpp);
+//   3. open      the attention file, collectively (parallel HDF5);
+//   4. extract   its group's micro-batches through its stage: receive hidden
+//                states from the previous stage (or embed), run its layers,
+//                send them on (hidden_link.hpp), and write the word-level
+//                attention of its own layers straight into the file; the last
+//                stage also writes /ntp and /tokens/n_tokens;
+//   5. finish    barrier, then the `complete` flag and the rename.
+// A failure in steps 1-3 is agreed on by all ranks, which stop together and
+// report it once. A failure in step 4 leaves the other ranks mid-message, so
+// the failing rank names itself and its stage and aborts the job.
 #include "extract/extractor.hpp"
 
+#include <dlfcn.h>
+#include <sched.h>
+#include <sys/resource.h>
 #include <torch/torch.h>
+#include <unistd.h>
 
 #include <chrono>
 #include <cmath>
+#include <cstdio>
 #include <filesystem>
+#include <functional>
+#include <iomanip>
 #include <iostream>
+#include <optional>
+#include <sstream>
 
 #include "align/word_attention.hpp"
-#include "common/error.hpp"
+#include "extract/hidden_link.hpp"
+#include "extract/stage.hpp"
 #include "extract/tokenized_corpus.hpp"
 #include "io/attention_file.hpp"
-#include "model/causal_lm.hpp"
 #include "model/model_config.hpp"
+#include "mpi/comm.hpp"
+#include "mpi/layout.hpp"
+#include "mpi/partition.hpp"
+#include "mpi/wait.hpp"
 #include "tokenizer/tokenizer.hpp"
 
 namespace lmgaze {
 namespace {
+
+using Clock = std::chrono::steady_clock;
+
+double seconds_since(Clock::time_point t) {
+  return std::chrono::duration<double>(Clock::now() - t).count();
+}
 
 torch::Dtype parse_dtype(const std::string& name) {
   if (name == "fp32") return torch::kFloat32;
@@ -25,29 +62,164 @@ torch::Dtype parse_dtype(const std::string& name) {
   throw InputError("--dtype " + name + ": expected fp32, fp16 or bf16");
 }
 
-torch::Device parse_device(const std::string& name) {
-  if (name != "cpu" && name.rfind("cuda", 0) != 0)
+// --device cuda gives rank i of a node cuda:i; --device cuda:N names one GPU,
+// which only one rank per node can use.
+torch::Device pick_device(const std::string& name, const mpi::NodeRanks& node) {
+  if (name == "cpu") return torch::kCPU;
+  if (name.rfind("cuda", 0) != 0)
     throw InputError("--device " + name + ": expected cpu, cuda or cuda:N");
-  if (name.rfind("cuda", 0) == 0 && !torch::cuda::is_available())
+  if (!torch::cuda::is_available())
     throw InputError("--device " + name + ": this LibTorch sees no CUDA device");
-  return torch::Device(name);
+  const int gpus = static_cast<int>(torch::cuda::device_count());
+  if (name == "cuda") {
+    mpi::check_gpus_per_node(name, node.local_size, gpus);
+    return torch::Device(torch::kCUDA, static_cast<c10::DeviceIndex>(node.local_rank));
+  }
+  if (node.local_size > 1)
+    throw InputError("--device " + name + " names one GPU, but " + std::to_string(node.local_size) +
+                     " ranks share this node; use --device cuda (rank i of a node takes cuda:i)");
+  std::optional<torch::Device> device;
+  try {
+    device.emplace(name);
+  } catch (const c10::Error&) {
+    throw InputError("--device " + name + ": expected cpu, cuda or cuda:N");
+  }
+  if (device->index() >= gpus)
+    throw InputError("--device " + name + ": this node has " + std::to_string(gpus) + " GPUs");
+  return *device;
 }
 
-// One forward pass over sentences [s0, s1), right-padded to the longest.
-struct Batch {
-  size_t s0 = 0, s1 = 0;
-  torch::Tensor ids;  // [B, Tmax] int64
+// Torch intra-op threads. Ranks on one node share its cores: each takes an
+// equal share (at least one, at most the cores it may run on), so N ranks of
+// one thread on N cores compare fairly with one rank of N threads.
+int pick_threads(int requested, const mpi::NodeRanks& node) {
+  if (requested > 0) return requested;
+  cpu_set_t set;
+  CPU_ZERO(&set);
+  const int mine = sched_getaffinity(0, sizeof set, &set) == 0 ? CPU_COUNT(&set) : 1;
+  const long online = sysconf(_SC_NPROCESSORS_ONLN);
+  const int share = static_cast<int>(std::max<long>(1, online / node.local_size));
+  return std::max(1, std::min(mine, share));
+}
+
+// Sizes every thread pool a forward pass uses. Debian's LibTorch calls the
+// system BLAS (OpenBLAS), whose pthread pool torch::set_num_threads does not
+// size: left alone, every rank would start one BLAS thread per core and ranks
+// sharing a node would oversubscribe it. Looked up at run time, so any BLAS
+// (or none) links.
+void use_threads(int n) {
+  torch::set_num_threads(n);
+  using SetThreads = void (*)(int);
+  if (auto f = reinterpret_cast<SetThreads>(dlsym(RTLD_DEFAULT, "openblas_set_num_threads"))) f(n);
+}
+
+// Everything a rank decides before it reads a weight. Every rank computes the
+// same plan from the same inputs, except for the fields about itself.
+struct Plan {
+  Corpus corpus;
+  ModelConfig config;
+  std::unique_ptr<Tokenizer> tokenizer;
+  std::vector<TokenizedSentence> tokens;
+  SentenceTable table;
+  torch::Dtype dtype = torch::kFloat32;
+  torch::Device device = torch::kCPU;
+  int threads = 1;
+  mpi::PipelineLayout layout;
+  std::vector<mpi::Range> stage_layers;     // [S] layers of each stage
+  std::vector<int64_t> stage_bytes;         // [S] weight bytes of each stage
+  std::vector<mpi::Range> group_sentences;  // [G] sentences of each group
+  std::vector<mpi::Range> batches;          // this group's micro-batches
+
+  const mpi::Range& my_layers() const { return stage_layers[layout.stage]; }
+  std::string who(int rank) const {
+    return mpi::describe_rank(layout, rank, stage_layers[layout.stage_of(rank)]);
+  }
 };
 
-Batch make_batch(const std::vector<TokenizedSentence>& sentences, size_t s0, size_t s1) {
+Plan make_plan(const ExtractOptions& opt, int n_ranks, int rank, const mpi::NodeRanks& node) {
+  if (opt.batch < 1) throw InputError("--batch must be at least 1");
+  if (opt.in_flight < 1) throw InputError("--in-flight must be at least 1");
+  if (!(opt.peer_timeout_s > 0)) throw InputError("--peer-timeout must be positive");
+  if (opt.threads < 0) throw InputError("--threads must be 0 (automatic) or positive");
+  Plan p;
+  p.dtype = parse_dtype(opt.dtype);
+  p.device = pick_device(opt.device, node);
+  p.threads = pick_threads(opt.threads, node);
+
+  p.corpus = read_corpus(opt.text_path);
+  p.config = read_model_config(opt.model_dir);
+  p.tokenizer = load_tokenizer(opt.model_dir);
+  check_tokenizer_matches(*p.tokenizer, p.config.vocab_size, opt.model_dir);
+  p.tokens = tokenize_corpus(p.corpus, *p.tokenizer, opt.prefix,
+                             {p.config.vocab_size, p.config.max_positions});
+  p.table = SentenceTable::from_corpus(p.corpus);
+  p.layout = mpi::make_layout(n_ranks, rank, opt.stages, p.config.n_layers);
+
+  // Stages balanced by the bytes they hold. A tied lm_head is the embedding
+  // matrix, loaded again on the last stage (shared when S = 1).
+  const ModelConfig& c = p.config;
+  const int bytes = p.dtype == torch::kFloat32 ? 4 : 2;
+  const std::vector<int64_t> layer_bytes(c.n_layers, parameter_bytes_per_layer(c, bytes));
+  const int64_t embedding = n_embedding_params(c) * bytes;
+  const int64_t tied = c.tie_word_embeddings ? int64_t(c.vocab_size) * c.hidden * bytes : 0;
+  const int64_t head = n_head_params(c) * bytes + tied;
+  p.stage_layers = mpi::balance_stages(layer_bytes, embedding, head, p.layout.stages);
+  for (int k = 0; k < p.layout.stages; ++k) {
+    const mpi::Range& r = p.stage_layers[k];
+    int64_t b = static_cast<int64_t>(r.size()) * layer_bytes[0];
+    if (k == 0) b += embedding;
+    if (k == p.layout.stages - 1) b += p.layout.stages == 1 ? head - tied : head;
+    p.stage_bytes.push_back(b);
+  }
+
+  // Groups take contiguous sentence ranges holding equal shares of the tokens.
+  std::vector<int64_t> token_offset = {0};
+  for (const auto& t : p.tokens) token_offset.push_back(token_offset.back() + t.n_tokens());
+  for (int g = 0; g < p.layout.groups; ++g)
+    p.group_sentences.push_back(mpi::weighted_range(token_offset, p.layout.groups, g));
+  const mpi::Range& mine = p.group_sentences[p.layout.group];
+  for (size_t s0 = mine.begin; s0 < mine.end; s0 += opt.batch)
+    p.batches.push_back({s0, std::min(mine.end, s0 + static_cast<size_t>(opt.batch))});
+  return p;
+}
+
+// Runs `step` on every rank of `comm`; if it throws InputError on any rank,
+// every rank throws ExtractRefused and the first failing rank reports why
+// (prefixed with `who`, when given). One rank: the original error.
+void on_every_rank(MPI_Comm comm, const std::function<void()>& step, const std::string& who = "") {
+  std::string error;
+  bool failed = false;
+  try {
+    step();
+  } catch (const InputError& e) {
+    if (mpi::size(comm) == 1) throw;
+    failed = true;
+    error = who.empty() ? e.what() : who + ": " + e.what();
+  }
+  const int first = mpi::first_failed_rank(failed, comm);
+  if (first < 0) return;
+  const bool reporter = first == mpi::rank(comm);
+  throw ExtractRefused(reporter ? error : "stopped: rank " + std::to_string(first) + " failed",
+                       reporter);
+}
+
+int64_t max_tokens(const std::vector<TokenizedSentence>& sentences, mpi::Range r) {
   int64_t t_max = 0;
-  for (size_t s = s0; s < s1; ++s) t_max = std::max<int64_t>(t_max, sentences[s].n_tokens());
-  // Padding id 0 is a valid id; causal attention keeps it invisible to real tokens.
-  torch::Tensor ids = torch::zeros({static_cast<int64_t>(s1 - s0), t_max}, torch::kInt64);
-  auto acc = ids.accessor<int64_t, 2>();
-  for (size_t s = s0; s < s1; ++s)
-    for (int t = 0; t < sentences[s].n_tokens(); ++t) acc[s - s0][t] = sentences[s].ids[t];
-  return {s0, s1, ids};
+  for (size_t s = r.begin; s < r.end; ++s)
+    t_max = std::max<int64_t>(t_max, sentences[s].n_tokens());
+  return t_max;
+}
+
+// The ids of one micro-batch, sentences r, right-padded to the longest.
+// Padding id 0 is a valid id; causal attention keeps it invisible to real
+// tokens, so no padding mask is needed (batchings change no value: tested).
+torch::Tensor make_ids(const std::vector<TokenizedSentence>& sentences, mpi::Range r) {
+  torch::Tensor ids =
+      torch::zeros({static_cast<int64_t>(r.size()), max_tokens(sentences, r)}, torch::kInt64);
+  auto acc = ids.accessor<int64_t, 2>();  // [B, Tmax]
+  for (size_t s = r.begin; s < r.end; ++s)
+    for (int t = 0; t < sentences[s].n_tokens(); ++t) acc[s - r.begin][t] = sentences[s].ids[t];
+  return ids;
 }
 
 void require_finite(const float* values, int64_t n, const std::string& what) {
@@ -73,107 +245,253 @@ void write_model_input(AttentionWriter& writer, const std::vector<TokenizedSente
   writer.write_token_table(offset, ids, word);
 }
 
+// Word-level matrices of one micro-batch for each layer of the stage, written
+// as one [H, pairs of the batch] block per layer.
+void write_attention(const Plan& p, mpi::Range b, const std::vector<torch::Tensor>& attention,
+                     AttentionWriter& writer) {
+  const int H = p.config.n_heads;
+  const int64_t p0 = p.table.pair_offset[b.begin];
+  const int64_t n_pairs = p.table.pair_offset[b.end] - p0;
+  std::vector<float> block(static_cast<size_t>(H * n_pairs));
+  for (size_t i = 0; i < attention.size(); ++i) {
+    const int l = static_cast<int>(p.my_layers().begin + i);
+    torch::Tensor layer = attention[i].to(torch::kCPU);  // [B, H, Tmax, Tmax]
+    for (size_t s = b.begin; s < b.end; ++s) {
+      const int64_t T = p.tokens[s].n_tokens();
+      // [H, Tmax, Tmax] -> [H, T, T], contiguous for the merge.
+      torch::Tensor a = layer[s - b.begin].slice(1, 0, T).slice(2, 0, T).contiguous();
+      merge_attention_to_words_into(a.data_ptr<float>(), H, static_cast<int>(T),
+                                    p.tokens[s].token_word, p.table.n_words[s],
+                                    block.data() + (p.table.pair_offset[s] - p0), n_pairs);
+    }
+    for (size_t s = b.begin; s < b.end; ++s)
+      for (int h = 0; h < H; ++h)
+        require_finite(block.data() + h * n_pairs + (p.table.pair_offset[s] - p0),
+                       p.table.pair_offset[s + 1] - p.table.pair_offset[s],
+                       describe(p.corpus, s) + ", layer " + std::to_string(l));
+    writer.write_layer_block(l, p0, n_pairs, block.data());
+  }
+}
+
+// /ntp and /tokens/n_tokens of one micro-batch (last stage).
+void write_loss(const Plan& p, mpi::Range b, const torch::Tensor& logits, const torch::Tensor& ids,
+                AttentionWriter& writer) {
+  torch::Tensor nll = next_token_nll(logits, ids.to(logits.device()))
+                          .to(torch::kCPU, torch::kFloat64);  // [B, Tmax-1]
+  auto acc = nll.accessor<double, 2>();
+  std::vector<double> nll_sum;
+  std::vector<int64_t> n_predicted, n_sentence_tokens;
+  for (size_t s = b.begin; s < b.end; ++s) {
+    const TokenizedSentence& t = p.tokens[s];
+    double sum = 0;
+    // Token q is predicted from position q - 1 (nll column q - 1).
+    for (int q = t.first_predicted(); q < t.n_tokens(); ++q) sum += acc[s - b.begin][q - 1];
+    if (!std::isfinite(sum))
+      throw InputError(describe(p.corpus, s) + ": next-token loss is NaN or Inf");
+    nll_sum.push_back(sum);
+    n_predicted.push_back(t.n_predicted());
+    n_sentence_tokens.push_back(t.n_sentence_tokens());
+  }
+  writer.write_ntp(static_cast<int64_t>(b.begin), nll_sum, n_predicted);
+  writer.write_token_counts(static_cast<int64_t>(b.begin), n_sentence_tokens);
+}
+
+// Step 4 for this rank: its group's micro-batches through its stage.
+void run_stage(const Plan& p, StageModel& model, AttentionWriter& writer, MPI_Comm links,
+               const ExtractOptions& opt, const std::string& model_name) {
+  const mpi::PipelineLayout& L = p.layout;
+  std::optional<HiddenReceiver> from_prev;
+  std::optional<HiddenSender> to_next;
+  if (!L.first_stage()) {
+    std::vector<std::pair<int64_t, int64_t>> shapes;  // [B, Tmax] of each micro-batch
+    for (const mpi::Range& b : p.batches)
+      shapes.emplace_back(static_cast<int64_t>(b.size()), max_tokens(p.tokens, b));
+    from_prev.emplace(
+        LinkOptions{links, L.prev_rank(), p.who(L.prev_rank()), opt.in_flight, opt.peer_timeout_s},
+        std::move(shapes), p.config.hidden, p.dtype);
+  }
+  if (!L.last_stage())
+    to_next.emplace(
+        LinkOptions{links, L.next_rank(), p.who(L.next_rank()), opt.in_flight, opt.peer_timeout_s},
+        p.dtype);
+
+  const auto start = Clock::now();
+  const mpi::Range& mine = p.group_sentences[L.group];
+  int64_t tokens_done = 0;
+  for (const mpi::Range& b : p.batches) {
+    torch::Tensor ids = make_ids(p.tokens, b);                              // [B, Tmax]
+    torch::Tensor hidden = L.first_stage() ? model.embed(ids.to(p.device))  // [B, Tmax, C]
+                                           : from_prev->receive();
+    std::vector<torch::Tensor> attention;  // per layer [B, H, Tmax, Tmax] float32
+    hidden = model.run_layers(hidden, &attention);
+    // Send first: the next stage computes while this one merges and writes.
+    if (to_next) to_next->send(hidden);
+    write_attention(p, b, attention, writer);
+    if (L.last_stage()) write_loss(p, b, model.head(hidden), ids, writer);
+    if (to_next) to_next->poll();
+
+    for (size_t s = b.begin; s < b.end; ++s) tokens_done += p.tokens[s].n_tokens();
+    if (!opt.quiet && L.rank == 0) {
+      std::cerr << "\rextract " << model_name << ": " << b.end - mine.begin << "/" << mine.size()
+                << " sentences"
+                << (L.groups > 1 ? " (group 0 of " + std::to_string(L.groups) + ")" : "") << ", "
+                << static_cast<int64_t>(tokens_done / std::max(seconds_since(start), 1e-9))
+                << " tokens/s" << std::flush;
+    }
+  }
+  // Completion flows from the last stage back to the first.
+  if (to_next) to_next->finish(L.stages - 1 - L.stage);
+  if (from_prev) from_prev->finish();
+}
+
+// A failure during extraction: the other ranks wait on messages or collective
+// file operations, so unwinding (which would close the parallel file
+// collectively) could hang. Name the rank and stage and take the job down.
+[[noreturn]] void abort_job(const Plan& p, const std::string& what, int code) {
+  std::cerr << "\nlmgaze: " << p.who(p.layout.rank) << ": " << what << std::endl;
+  MPI_Abort(MPI_COMM_WORLD, code);
+  std::abort();  // MPI_Abort does not return
+}
+
+// Resident set size now, in bytes (Linux /proc/self/statm).
+double rss_now() {
+  long pages = 0, resident = 0;
+  if (FILE* f = std::fopen("/proc/self/statm", "r")) {
+    if (std::fscanf(f, "%ld %ld", &pages, &resident) != 2) resident = 0;
+    std::fclose(f);
+  }
+  return static_cast<double>(resident) * static_cast<double>(sysconf(_SC_PAGESIZE));
+}
+
+// Peak resident set size of this process so far, in bytes.
+double rss_peak() {
+  rusage u{};
+  getrusage(RUSAGE_SELF, &u);
+  return static_cast<double>(u.ru_maxrss) * 1024.0;  // Linux reports KiB
+}
+
+std::string mb(double bytes) {
+  std::ostringstream s;
+  s << std::fixed << std::setprecision(1) << bytes / 1e6 << " MB";
+  return s.str();
+}
+
+// Rank 0 says which rank holds what (so any rank named in an error can be
+// placed), before anything is loaded.
+void print_layout(const Plan& p, const std::string& model_name, const ExtractOptions& opt) {
+  const mpi::PipelineLayout& L = p.layout;
+  std::cerr << "extract " << model_name << ": " << L.world << " rank" << (L.world > 1 ? "s" : "")
+            << " = " << L.groups << " group" << (L.groups > 1 ? "s" : "") << " x " << L.stages
+            << " stage" << (L.stages > 1 ? "s" : "") << ", " << p.device.str() << " " << opt.dtype
+            << ", " << p.threads << " thread" << (p.threads > 1 ? "s" : "")
+            << " per rank, micro-batches of " << opt.batch << "\n";
+  for (int k = 0; k < L.stages; ++k) {
+    const mpi::Range& r = p.stage_layers[k];
+    std::cerr << "  stage " << k << ": "
+              << (r.size() == 1
+                      ? "layer " + std::to_string(r.begin)
+                      : "layers " + std::to_string(r.begin) + "-" + std::to_string(r.end - 1))
+              << (k == 0 ? " + embedding" : "") << (k == L.stages - 1 ? " + norm + lm_head" : "")
+              << ", " << mb(static_cast<double>(p.stage_bytes[k])) << " of weights, ranks";
+    for (int g = 0; g < L.groups; ++g) std::cerr << " " << L.rank_of(g, k);
+    std::cerr << "\n";
+  }
+}
+
+// Rank 0 prints every rank's memory and the throughput: the evidence that a
+// stage holds only its share of the model.
+void print_summary(const Plan& p, double rss_before_load, double load_s, double extract_s,
+                   const std::string& model_name) {
+  const mpi::PipelineLayout& L = p.layout;
+  double mine[3] = {rss_before_load, rss_peak(),
+                    static_cast<double>(p.stage_bytes[L.stage])};  // bytes
+  std::vector<double> all(L.rank == 0 ? 3 * L.world : 0);
+  MPI_Gather(mine, 3, MPI_DOUBLE, all.data(), 3, MPI_DOUBLE, 0, MPI_COMM_WORLD);
+  if (L.rank != 0) return;
+  int64_t tokens = 0;
+  for (const auto& t : p.tokens) tokens += t.n_tokens();
+  std::cerr << "\nextract " << model_name << ": " << p.tokens.size() << " sentences, " << tokens
+            << " tokens in " << std::fixed << std::setprecision(3) << extract_s << " s ("
+            << std::setprecision(0) << tokens / std::max(extract_s, 1e-9) << " tokens/s); loading "
+            << std::setprecision(3) << load_s << " s\n";
+  for (int r = 0; r < L.world; ++r)
+    std::cerr << "  " << p.who(r) << ": weights " << mb(all[3 * r + 2]) << ", peak RSS "
+              << mb(all[3 * r + 1]) << " (" << mb(all[3 * r]) << " before loading)\n";
+}
+
 }  // namespace
 
 void run_extraction(const ExtractOptions& opt) {
-  using Clock = std::chrono::steady_clock;
-  const auto start = Clock::now();
-  if (opt.batch < 1) throw InputError("--batch must be at least 1");
-  const torch::Dtype dtype = parse_dtype(opt.dtype);
-  const torch::Device device = parse_device(opt.device);
+  const MPI_Comm world = MPI_COMM_WORLD;
+  const int n_ranks = mpi::size(world);
+  // Collective set-up first, before anything can throw on one rank only.
+  const mpi::NodeRanks node = mpi::node_ranks(world);
+  MPI_Comm links;  // pipeline messages, apart from anything else on the world
+  MPI_Comm_dup(world, &links);
 
-  // Everything that can be checked without the weights is checked first.
-  const Corpus corpus = read_corpus(opt.text_path);
-  const ModelConfig config = read_model_config(opt.model_dir);
-  const auto tokenizer = load_tokenizer(opt.model_dir);
-  check_tokenizer_matches(*tokenizer, config.vocab_size, opt.model_dir);
-  const std::vector<TokenizedSentence> tokens =
-      tokenize_corpus(corpus, *tokenizer, opt.prefix, {config.vocab_size, config.max_positions});
-  const SentenceTable table = SentenceTable::from_corpus(corpus);
-
-  torch::InferenceMode inference;
-  LoadOptions load;
-  load.dtype = dtype;
-  load.device = device;
-  auto model = load_causal_lm(opt.model_dir, load);
+  Plan p;
+  on_every_rank(world, [&] { p = make_plan(opt, n_ranks, mpi::rank(world), node); });
+  use_threads(p.threads);
 
   AttentionMeta meta;
   meta.model_path = std::filesystem::absolute(opt.model_dir).string();
   meta.model_name = std::filesystem::path(opt.model_dir).lexically_normal().filename().string();
   if (meta.model_name.empty())
     meta.model_name = std::filesystem::path(opt.model_dir).parent_path().filename().string();
-  meta.model_type = config.model_type;
+  meta.model_type = p.config.model_type;
   meta.dtype = opt.dtype;
   meta.prefix = opt.prefix;
-  meta.tokenizer = tokenizer->kind();
+  meta.tokenizer = p.tokenizer->kind();
   meta.text = std::filesystem::absolute(opt.text_path).string();
-  meta.n_layers = config.n_layers;
-  meta.n_heads = config.n_heads;
-  meta.n_params = n_params(config);
-  AttentionWriter writer(opt.out_path, meta, table);
-  write_model_input(writer, tokens);
+  meta.n_layers = p.config.n_layers;
+  meta.n_heads = p.config.n_heads;
+  meta.n_params = n_params(p.config);
+  if (!opt.quiet && n_ranks > 1 && p.layout.rank == 0) print_layout(p, meta.model_name, opt);
 
-  const int H = config.n_heads;
-  const size_t n_sent = tokens.size();
-  int64_t tokens_done = 0;
-  for (size_t s0 = 0; s0 < n_sent; s0 += opt.batch) {
-    const size_t s1 = std::min(n_sent, s0 + static_cast<size_t>(opt.batch));
-    Batch batch = make_batch(tokens, s0, s1);
-    std::vector<torch::Tensor> attention;  // L x [B, H, Tmax, Tmax] float32
-    torch::Tensor hidden = model->embed(batch.ids.to(device));
-    hidden = model->run_layers(hidden, &attention);
-    torch::Tensor nll = next_token_nll(model->head(hidden), batch.ids.to(device))
-                            .to(torch::kCPU, torch::kFloat64);  // [B, Tmax-1]
+  torch::InferenceMode inference;
+  const double rss_before_load = rss_now();
+  const auto load_start = Clock::now();
+  std::unique_ptr<StageModel> model;
+  on_every_rank(
+      world,
+      [&] {
+        LoadOptions load;
+        load.dtype = p.dtype;
+        load.device = p.device;
+        const mpi::Range& r = p.my_layers();
+        model = std::make_unique<StageModel>(
+            opt.model_dir, load,
+            StageSpec{static_cast<int>(r.begin), static_cast<int>(r.end), p.layout.first_stage(),
+                      p.layout.last_stage()});
+      },
+      n_ranks > 1 ? p.who(p.layout.rank) : "");
+  const double load_s = seconds_since(load_start);
 
-    // Word-level matrices of this batch, side by side: [H, pairs of s0..s1).
-    const int64_t p0 = table.pair_offset[s0];
-    const int64_t n_pairs = table.pair_offset[s1] - p0;
-    std::vector<float> block(static_cast<size_t>(H * n_pairs));
-    for (int l = 0; l < config.n_layers; ++l) {
-      torch::Tensor layer = attention[l].to(torch::kCPU);  // [B, H, Tmax, Tmax]
-      for (size_t s = s0; s < s1; ++s) {
-        const int64_t T = tokens[s].n_tokens();
-        // [H, Tmax, Tmax] -> [H, T, T], contiguous for the merge.
-        torch::Tensor a = layer[s - s0].slice(1, 0, T).slice(2, 0, T).contiguous();
-        merge_attention_to_words_into(a.data_ptr<float>(), H, static_cast<int>(T),
-                                      tokens[s].token_word, table.n_words[s],
-                                      block.data() + (table.pair_offset[s] - p0), n_pairs);
-      }
-      for (size_t s = s0; s < s1; ++s)
-        for (int h = 0; h < H; ++h)
-          require_finite(block.data() + h * n_pairs + (table.pair_offset[s] - p0),
-                         table.pair_offset[s + 1] - table.pair_offset[s],
-                         describe(corpus, s) + ", layer " + std::to_string(l));
-      writer.write_layer_block(l, p0, n_pairs, block.data());
-    }
+  std::optional<AttentionWriter> writer;
+  on_every_rank(world, [&] {
+    if (n_ranks == 1)
+      writer.emplace(opt.out_path, meta, p.table);
+    else
+      writer.emplace(opt.out_path, meta, p.table, world);
+    write_model_input(*writer, p.tokens);
+  });
 
-    std::vector<double> nll_sum;
-    std::vector<int64_t> n_predicted, n_sentence_tokens;
-    auto nll_acc = nll.accessor<double, 2>();
-    for (size_t s = s0; s < s1; ++s) {
-      const TokenizedSentence& t = tokens[s];
-      double sum = 0;
-      // Token p is predicted from position p - 1 (nll column p - 1).
-      for (int p = t.first_predicted(); p < t.n_tokens(); ++p) sum += nll_acc[s - s0][p - 1];
-      if (!std::isfinite(sum))
-        throw InputError(describe(corpus, s) + ": next-token loss is NaN or Inf");
-      nll_sum.push_back(sum);
-      n_predicted.push_back(t.n_predicted());
-      n_sentence_tokens.push_back(t.n_sentence_tokens());
-      tokens_done += t.n_tokens();
-    }
-    writer.write_ntp(static_cast<int64_t>(s0), nll_sum, n_predicted);
-    writer.write_token_counts(static_cast<int64_t>(s0), n_sentence_tokens);
-
-    if (!opt.quiet) {
-      const double secs = std::chrono::duration<double>(Clock::now() - start).count();
-      std::cerr << "\rextract " << meta.model_name << ": " << s1 << "/" << n_sent << " sentences, "
-                << static_cast<int64_t>(tokens_done / std::max(secs, 1e-9)) << " tokens/s"
-                << std::flush;
-    }
+  const auto start = Clock::now();
+  try {
+    run_stage(p, *model, *writer, links, opt, meta.model_name);
+  } catch (const InputError& e) {
+    if (n_ranks == 1) throw;
+    abort_job(p, e.what(), 2);
+  } catch (const std::exception& e) {
+    if (n_ranks == 1) throw;
+    abort_job(p, e.what(), 3);
   }
-  writer.finish();
-  if (!opt.quiet) std::cerr << "\n";
+  // Every rank's blocks are in before the file is marked complete.
+  mpi::quiet_barrier(world);
+  const double extract_s = seconds_since(start);
+  writer->finish();
+  MPI_Comm_free(&links);
+  if (!opt.quiet) print_summary(p, rss_before_load, load_s, extract_s, meta.model_name);
 }
 
 }  // namespace lmgaze

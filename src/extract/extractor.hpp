@@ -1,8 +1,11 @@
 // `lmgaze extract`: word-level attention of every layer and head, and the
-// next-token loss, of one checkpoint over one corpus (METHODS.md 2 and 7).
+// next-token loss, of one checkpoint over one corpus (METHODS.md 2 and 7),
+// on one rank or distributed over MPI ranks (METHODS.md 9).
 #pragma once
 
 #include <string>
+
+#include "common/error.hpp"
 
 namespace lmgaze {
 
@@ -12,13 +15,37 @@ struct ExtractOptions {
   std::string out_path;
   std::string prefix;          // instruction prefix; empty = none
   std::string dtype = "fp32";  // fp32 | fp16 | bf16
-  std::string device = "cpu";  // cpu | cuda | cuda:N
-  int batch = 8;               // sentences per forward pass
-  bool quiet = false;          // no progress lines
+  std::string device = "cpu";  // cpu | cuda (rank i of a node takes cuda:i) | cuda:N (one rank)
+  int batch = 8;               // sentences per micro-batch (one forward pass)
+  bool quiet = false;          // no progress or summary lines
+  // Distribution over MPI_COMM_WORLD: N ranks = N / stages pipeline groups of
+  // `stages` ranks each; a stage owns a contiguous range of layers.
+  int stages = 1;
+  int in_flight = 2;            // micro-batches a stage may send ahead of the next one
+  double peer_timeout_s = 600;  // a pipeline peer silent this long has died or hangs
+  int threads = 0;              // torch intra-op threads per rank; 0 = node's cores / its ranks
+};
+
+// Thrown on every rank when the inputs, the rank layout or the weights are
+// refused before extraction starts: the ranks agreed to stop together, so the
+// job ends without MPI_Abort, and exactly one rank (reporter() true) holds the
+// reason and prints it. A one-rank run throws the original InputError instead.
+class ExtractRefused : public InputError {
+ public:
+  ExtractRefused(const std::string& what, bool reporter) : InputError(what), reporter_(reporter) {}
+  bool reporter() const { return reporter_; }
+
+ private:
+  bool reporter_;
 };
 
 // Validates the inputs, runs the model and writes the attention file
-// atomically (PATH.partial renamed to PATH once complete). Throws InputError.
+// atomically (PATH.partial renamed to PATH once complete). Collective over
+// MPI_COMM_WORLD: every rank calls it with the same options. Throws InputError
+// (ExtractRefused on more than one rank) for anything found before extraction
+// starts; a failure during extraction on more than one rank prints one line
+// naming the rank and its stage and aborts the job (MPI_Abort), leaving at
+// most PATH.partial, never marked complete.
 void run_extraction(const ExtractOptions& options);
 
 }  // namespace lmgaze

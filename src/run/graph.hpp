@@ -1,0 +1,70 @@
+// The stage graph of a job: every unit of work `lmgaze run` does, in an order
+// where each stage comes after the stages whose outputs it reads.
+//
+//   simulate/<store>             simulated fixations        (human simulate)
+//   human/<store>                human store + summary      (human import)
+//   extract/<model>.<condition>  attention file             (run_extraction)
+//   ntp                          loss of every model        (ntp)
+//   noise-ceiling/<store>.<group>, resemblance/<model>.<store>.<group>,
+//   trivial/<model>, trivial/<store>.<group>, divergence/<name>,
+//   agreement/<store>.<a>.<b>    analysis tables            (the analysis commands)
+//   stats/<name>                 significance tests, fits   (stats paired|groups|fit)
+//   report                       report/                    (report, when registered)
+//
+// Output paths: src/run/LAYOUT.md. A stage is identified by its id; what it
+// reads (inputs), writes (outputs) and the options that decide its result are
+// what its record (run/record.hpp) is compared against.
+#pragma once
+
+#include <nlohmann/json.hpp>
+#include <string>
+#include <vector>
+
+#include "run/job.hpp"
+#include "run/resources.hpp"
+
+namespace lmgaze::run {
+
+struct Stage {
+  std::string id;                    // "resemblance/toy-m.readers.L1"
+  std::string kind;                  // the part before '/': "resemblance"
+  std::vector<std::string> deps;     // ids of the stages it reads from
+  std::vector<std::string> inputs;   // files (or checkpoint directories) it reads
+  std::vector<std::string> outputs;  // files it writes, absolute
+  nlohmann::json options;            // what decides the result: a change re-runs the stage
+  nlohmann::json execution;          // how it runs (device, batch, ranks): recorded, not compared
+  std::string command;               // subcommand called in-process ("resemblance"); "" = built in
+  std::vector<std::string> args;     // its arguments
+  bool rank0_only = false;           // serial work: rank 0 does it, the others wait
+  nlohmann::json table;              // its entry in manifest.json "tables" (null: none)
+
+  // extract only
+  std::string model;      // model name
+  std::string condition;  // condition name
+  // stats fit only: the points table to assemble first (see runner.cpp)
+  nlohmann::json points;
+};
+
+struct ModelInfo {
+  const ModelSpec* spec = nullptr;
+  ModelSize size;
+};
+
+struct Graph {
+  std::vector<Stage> stages;       // in execution order
+  std::vector<ModelInfo> models;   // job order
+  std::vector<std::string> notes;  // what the design left out, and why
+  const Stage* find(const std::string& id) const;
+};
+
+// Builds the graph; `report_available`: a `report` command is registered.
+// Reads config.json of the models that have one (sizes order the scaling pairs).
+Graph build_graph(const Job& job, bool report_available);
+
+// OUT-relative spelling of a path in records and the manifest: "OUT/attention/x.h5".
+std::string out_relative(const std::string& path, const std::string& out_dir);
+
+// manifest.json (src/run/LAYOUT.md); `done` has one flag per stage.
+nlohmann::json manifest(const Job& job, const Graph& graph, const std::vector<bool>& done);
+
+}  // namespace lmgaze::run

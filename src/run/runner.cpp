@@ -1,0 +1,449 @@
+#include "run/runner.hpp"
+
+#include <unistd.h>
+
+#include <chrono>
+#include <cmath>
+#include <csignal>
+#include <cstdio>
+#include <ctime>
+#include <filesystem>
+#include <fstream>
+#include <iomanip>
+#include <iostream>
+#include <map>
+#include <sstream>
+
+#include "analysis/table.hpp"
+#include "common/error.hpp"
+#include "extract/extractor.hpp"
+#include "human/human_store.hpp"
+#include "human/summary.hpp"
+#include "io/atomic_output.hpp"
+#include "mpi/comm.hpp"
+#include "run/agreement.hpp"
+#include "run/record.hpp"
+#include "stats/csv.hpp"
+
+namespace fs = std::filesystem;
+
+namespace lmgaze::run {
+
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+double since(Clock::time_point t) {
+  return std::chrono::duration<double>(Clock::now() - t).count();
+}
+
+// ---- signals ---------------------------------------------------------------
+
+volatile std::sig_atomic_t g_stop = 0;
+
+extern "C" void on_stop_signal(int sig) {
+  if (g_stop) {  // second signal: abandon the stage now
+    std::signal(sig, SIG_DFL);
+    std::raise(sig);
+    return;
+  }
+  g_stop = sig;
+  const char msg[] =
+      "\nlmgaze run: stop requested: finishing the current stage, then stopping "
+      "(signal again to abandon it)\n";
+  [[maybe_unused]] const ssize_t n = ::write(2, msg, sizeof msg - 1);
+}
+
+// Installs the handlers for the lifetime of a run and restores the old ones.
+class StopSignals {
+ public:
+  StopSignals() {
+    g_stop = 0;
+    struct sigaction sa = {};
+    sa.sa_handler = on_stop_signal;
+    sigemptyset(&sa.sa_mask);
+    sigaction(SIGTERM, &sa, &old_term_);
+    sigaction(SIGINT, &sa, &old_int_);
+  }
+  ~StopSignals() {
+    sigaction(SIGTERM, &old_term_, nullptr);
+    sigaction(SIGINT, &old_int_, nullptr);
+  }
+
+ private:
+  struct sigaction old_term_ = {}, old_int_ = {};
+};
+
+// Any rank's signal stops every rank (all ranks call this at the same points).
+int agreed_stop(MPI_Comm comm) {
+  int mine = g_stop, any = 0;
+  MPI_Allreduce(&mine, &any, 1, MPI_INT, MPI_MAX, comm);
+  return any;
+}
+
+// ---- extraction ------------------------------------------------------------
+
+void run_extract_stage(const Job& job, const Stage& s) {
+  const ModelSpec& m = *job.model(s.model);
+  ExtractOptions o;
+  o.model_dir = m.dir;
+  o.text_path = job.text;
+  o.out_path = s.outputs.at(0);
+  o.prefix = job.condition(s.condition)->prefix;
+  o.dtype = m.dtype;
+  o.device = m.device;
+  o.batch = m.batch;
+  o.stages = m.stages;
+  o.quiet = false;  // rank 0 shows sentences done / total and the rate
+  run_extraction(o);
+}
+
+// ---- stats fit points ------------------------------------------------------
+
+// The "max" row of a resemblance summary: the model's human resemblance.
+double best_resemblance(const std::string& summary_path) {
+  const stats::CsvTable t = stats::read_csv(summary_path);
+  const size_t layer = t.column("layer"), value = t.column("resemblance");
+  for (const auto& row : t.rows)
+    if (row.fields[layer] == "max") return t.number(row, value);
+  throw InputError(summary_path, "no row with layer = max (no layer had a defined R²)");
+}
+
+void write_points(const Stage& s) {
+  const nlohmann::json& p = s.points;
+  const bool scaling = p["what"] == "scaling";
+  std::map<std::string, double> loss;
+  if (!scaling) {
+    const stats::CsvTable t = stats::read_csv(p["ntp"].get<std::string>());
+    const size_t model = t.column("model"), value = t.column("loss");
+    for (const auto& row : t.rows) loss[row.fields[model]] = t.number(row, value);
+  }
+  std::vector<std::vector<std::string>> rows;
+  for (const auto& m : p["models"]) {
+    const std::string name = m["model"].get<std::string>();
+    const double r = best_resemblance(m["resemblance_summary"].get<std::string>());
+    if (scaling) {
+      const double n = m["params"].get<double>();
+      rows.push_back(
+          {name, stats::csv_number(n), stats::csv_number(std::log10(n)), stats::csv_number(r)});
+    } else {
+      if (!loss.count(name))
+        throw InputError(p["ntp"].get<std::string>(), "no row for model " + name);
+      rows.push_back({name, stats::csv_number(loss[name]), stats::csv_number(r)});
+    }
+  }
+  const std::vector<std::string> header =
+      scaling ? std::vector<std::string>{"model", "params", "log10_params", "resemblance"}
+              : std::vector<std::string>{"model", "loss", "resemblance"};
+  stats::write_csv(p["path"].get<std::string>(),
+                   {"lmgaze run: one point per model; resemblance = the max row of its "
+                    "resemblance_summary.csv",
+                    scaling ? "params: the job's params, else counted from config.json / shape"
+                            : "loss: analysis/ntp/ntp.csv (nats per token, plain condition)"},
+                   header, rows);
+}
+
+// ---- one stage -------------------------------------------------------------
+
+void execute(const Job& job, const Stage& s, CommandLookup commands, MPI_Comm comm) {
+  const int rank = mpi::rank(comm);
+  if (s.kind == "extract") {
+    run_extract_stage(job, s);
+    return;
+  }
+  auto call = [&](const std::string& name, const std::vector<std::string>& args) {
+    Command c = commands(name);
+    if (!c) throw InputError("this build has no `lmgaze " + name + "`");
+    const int code = c(args);
+    if (code != 0) throw InputError("lmgaze " + name + " exited with code " + std::to_string(code));
+  };
+  if (!s.rank0_only) {  // collective analysis command
+    call(s.command, s.args);
+    return;
+  }
+  // Serial stages: the work is on rank 0; commands that are MPI-aware
+  // themselves (human ...) are called on every rank and wait on their own.
+  const bool self_serial = s.command.rfind("human ", 0) == 0;
+  if (self_serial) {
+    call(s.command, s.args);
+    if (s.kind == "human" && rank == 0) {
+      AtomicOutput out(s.outputs.at(1));
+      {
+        std::ofstream f(out.temp_path());
+        human::print_summary(HumanStore(s.outputs.at(0)), f);
+        if (!f) throw InputError(s.outputs.at(1), "write failed");
+      }
+      out.commit();
+    }
+    return;
+  }
+  if (rank == 0) {
+    if (s.kind == "agreement") {
+      write_agreement(s.inputs.at(0), s.options["a"], s.options["b"], s.options["view"],
+                      s.outputs.at(0), s.outputs.at(1));
+    } else {
+      if (!s.points.is_null()) write_points(s);
+      call(s.command, s.args);
+    }
+  }
+}
+
+std::string clock_time() {
+  const std::time_t now = std::time(nullptr);
+  char buf[16];
+  std::strftime(buf, sizeof buf, "%H:%M:%S", std::localtime(&now));
+  return buf;
+}
+
+}  // namespace
+
+std::string format_duration(double s) {
+  char buf[64];
+  if (s < 60)
+    std::snprintf(buf, sizeof buf, "%.1f s", s);
+  else if (s < 3600)
+    std::snprintf(buf, sizeof buf, "%d min %02d s", static_cast<int>(s) / 60,
+                  static_cast<int>(s) % 60);
+  else
+    std::snprintf(buf, sizeof buf, "%d h %02d min", static_cast<int>(s) / 3600,
+                  static_cast<int>(s) % 3600 / 60);
+  return buf;
+}
+
+std::vector<StageState> decide(const Graph& graph, const std::string& out_dir, bool force) {
+  std::vector<StageState> st(graph.stages.size());
+  std::map<std::string, size_t> index;
+  for (size_t i = 0; i < graph.stages.size(); ++i) {
+    const Stage& s = graph.stages[i];
+    index[s.id] = i;
+    if (force) {
+      st[i] = {true, "--force"};
+      continue;
+    }
+    for (const std::string& d : s.deps)
+      if (st[index.at(d)].run) {
+        st[i] = {true, "input stage " + d + " runs"};
+        break;
+      }
+    if (st[i].run) continue;
+    const std::string why = stale_reason(s, out_dir);
+    st[i] = {!why.empty(), why};
+  }
+  return st;
+}
+
+int run_job(const Job& job, const Graph& graph, CommandLookup commands, const RunOptions& options,
+            MPI_Comm comm) {
+  const int rank = mpi::rank(comm), ranks = mpi::size(comm);
+  if (!job.problems.empty()) {
+    const Problem& p = job.problems.front();
+    std::string more;
+    if (job.problems.size() > 1)
+      more = " (and " + std::to_string(job.problems.size() - 1) +
+             " more problems: lmgaze plan --job " + job.path + " lists them)";
+    throw InputError(p.where.file, p.where.line, p.what + more);
+  }
+  StopSignals signals;
+  const auto start = Clock::now();
+
+  // Rank 0 decides; everyone follows.
+  std::vector<StageState> states;
+  std::vector<char> todo(graph.stages.size(), 0);
+  if (rank == 0) {
+    states = decide(graph, job.out_dir, options.force);
+    for (size_t i = 0; i < states.size(); ++i) todo[i] = states[i].run;
+  }
+  MPI_Bcast(todo.data(), static_cast<int>(todo.size()), MPI_CHAR, 0, comm);
+  std::vector<bool> done(graph.stages.size());
+  for (size_t i = 0; i < todo.size(); ++i) done[i] = !todo[i];
+
+  const size_t n = graph.stages.size();
+  size_t n_run = 0;
+  for (char t : todo) n_run += t;
+  if (rank == 0) {
+    fs::create_directories(job.out_dir);
+    analysis::write_json(job.out_dir + "/manifest.json", manifest(job, graph, done));
+    std::cout << "lmgaze run " << job.name << ": " << n << " stages, " << n_run << " to run, "
+              << n - n_run << " done; " << ranks << " rank" << (ranks > 1 ? "s" : "") << " -> "
+              << job.out_dir << std::endl;
+    for (const std::string& note : graph.notes) std::cout << "note: " << note << "\n";
+  }
+  const std::string width = std::to_string(n);
+  auto tag = [&](size_t i) {
+    std::ostringstream t;
+    t << "[" << std::setw(static_cast<int>(width.size())) << i + 1 << "/" << n << "]";
+    return t.str();
+  };
+
+  size_t ran = 0;
+  for (size_t i = 0; i < n; ++i) {
+    const Stage& s = graph.stages[i];
+    if (!todo[i]) continue;
+    if (const int sig = agreed_stop(comm)) {
+      if (rank == 0) {
+        analysis::write_json(job.out_dir + "/manifest.json", manifest(job, graph, done));
+        std::cout << "lmgaze run: stopped by signal " << sig << " before " << s.id << ": " << ran
+                  << " stage(s) run, " << n_run - ran
+                  << " left; run the same command again to resume" << std::endl;
+      }
+      return 128 + sig;
+    }
+    if (s.id == "report" && rank == 0)
+      analysis::write_json(job.out_dir + "/manifest.json", manifest(job, graph, done));
+    const auto t0 = Clock::now();
+    if (rank == 0) {
+      std::cout << tag(i) << " " << clock_time() << " start " << s.id << "  (" << states[i].reason
+                << ")" << std::endl;
+      fs::remove(record_path(job.out_dir, s.id));
+      for (const std::string& o : s.outputs) fs::create_directories(fs::path(o).parent_path());
+      fs::create_directories(fs::path(record_path(job.out_dir, s.id)).parent_path());
+    }
+    MPI_Barrier(comm);
+    try {
+      execute(job, s, commands, comm);
+    } catch (const ExtractRefused& e) {
+      // Every rank refused together; one of them holds the reason.
+      if (e.reporter()) std::cerr << "lmgaze: stage " << s.id << ": " << e.what() << std::endl;
+      return 2;
+    } catch (const InputError& e) {
+      // Still one line; it says which stage failed.
+      throw InputError(e.file(), e.line(), "stage " + s.id + ": " + e.problem());
+    }
+    MPI_Barrier(comm);
+    const double secs = since(t0);
+    if (rank == 0) {
+      for (const std::string& o : s.outputs)
+        if (!fs::exists(o)) throw InputError("lmgaze run: stage " + s.id + " did not write " + o);
+      analysis::write_json(record_path(job.out_dir, s.id),
+                           make_record(s, job.out_dir, secs, ranks));
+      std::cout << tag(i) << " " << clock_time() << " done  " << s.id << "  "
+                << format_duration(secs) << " (run " << format_duration(since(start)) << ")"
+                << std::endl;
+    }
+    done[i] = true;
+    ++ran;
+  }
+  if (const int sig = agreed_stop(comm)) {
+    // Every stage finished; the signal came during the last one. Report it.
+    if (rank == 0)
+      std::cout << "lmgaze run: signal " << sig << " received; all stages had finished"
+                << std::endl;
+  }
+  if (rank == 0) {
+    analysis::write_json(job.out_dir + "/manifest.json", manifest(job, graph, done));
+    std::cout << "lmgaze run " << job.name << ": finished in " << format_duration(since(start))
+              << ": " << ran << " stage(s) run, " << n - n_run << " skipped (done) -> "
+              << job.out_dir << std::endl;
+  }
+  return 0;
+}
+
+// ---- plan ------------------------------------------------------------------
+
+void print_plan(const Job& job, const Graph& graph, const std::vector<StageState>& states,
+                int ranks, std::ostream& out) {
+  out << "job " << job.name << " (" << job.path << ")\n";
+  if (!job.description.empty()) out << "  " << job.description << "\n";
+  out << "  text   " << (job.text.empty() ? "(not set)" : job.text) << "\n";
+  out << "  output " << job.out_dir << "\n\n";
+
+  out << "models (" << graph.models.size() << "):\n";
+  out << "  " << std::left << std::setw(16) << "name" << std::setw(12) << "family" << std::setw(7)
+      << "role" << std::setw(14) << "base" << std::setw(10) << "params" << std::setw(8) << "layers"
+      << std::setw(7) << "heads"
+      << "size from / checkpoint\n";
+  for (const ModelInfo& mi : graph.models) {
+    const ModelSpec& m = *mi.spec;
+    out << "  " << std::setw(16) << m.name << std::setw(12) << m.family << std::setw(7) << m.role
+        << std::setw(14) << (m.base.empty() ? "-" : m.base) << std::setw(10)
+        << (mi.size.n_params > 0 ? format_params(mi.size.n_params) : "?") << std::setw(8)
+        << (mi.size.config ? std::to_string(mi.size.config->n_layers) : "?") << std::setw(7)
+        << (mi.size.config ? std::to_string(mi.size.config->n_heads) : "?") << mi.size.source
+        << " / " << (m.dir.empty() ? m.dir_as_written + " (unset)" : m.dir) << "\n";
+  }
+  out << std::right;
+  if (job.conditions.size() > 1) {
+    out << "\nconditions: plain";
+    for (size_t i = 1; i < job.conditions.size(); ++i)
+      out << ", " << job.conditions[i].name << " (\"" << job.conditions[i].prefix << "\")";
+    out << "\n";
+  }
+  for (const HumanSpec& h : job.humans) {
+    out << "human " << h.name << ": groups";
+    for (const auto& g : h.groups) out << " " << g;
+    out << (h.simulate.empty() ? "" : ", SIMULATED readers " + h.simulate)
+        << (h.group_means ? ", group means" : "")
+        << (h.with_models ? ", compared with the models" : ", human-only") << "\n";
+  }
+
+  size_t n_run = 0;
+  for (const auto& s : states) n_run += s.run;
+  out << "\nstages (" << graph.stages.size() << ", " << n_run << " to run):\n";
+  for (size_t i = 0; i < graph.stages.size(); ++i) {
+    const Stage& s = graph.stages[i];
+    out << "  " << std::setw(3) << i + 1 << "  " << std::left << std::setw(44) << s.id << std::right
+        << (states[i].run ? "run   " : "done  ") << (states[i].run ? states[i].reason : "") << "\n";
+    if (!s.deps.empty()) {
+      out << "         after:";
+      size_t k = 0;
+      for (const auto& d : s.deps) {
+        if (k++ == 6) {
+          out << " ... (" << s.deps.size() << " stages)";
+          break;
+        }
+        out << " " << d;
+      }
+      out << "\n";
+    }
+    if (s.kind != "extract") {
+      out << "         "
+          << (s.rank0_only ? "serial (rank 0), CPU" : "CPU, any number of ranks (sentences split)")
+          << "\n";
+      continue;
+    }
+    const ModelInfo* mi = nullptr;
+    for (const auto& m : graph.models)
+      if (m.spec->name == s.model) mi = &m;
+    const ModelSpec& m = *mi->spec;
+    const int stages = m.stages;
+    out << "         " << m.device << ", " << m.dtype << ", batch " << m.batch << ", " << stages
+        << " pipeline stage" << (stages > 1 ? "s" : "");
+    if (ranks % stages == 0)
+      out << ", " << ranks / stages << " group" << (ranks / stages > 1 ? "s" : "") << " on "
+          << ranks << " rank" << (ranks > 1 ? "s" : "") << "\n";
+    else
+      out << " (needs a multiple of " << stages << " ranks; " << ranks << " given)\n";
+    if (!mi->size.config) {
+      out << "         memory: unknown (no config.json and no shape; "
+          << (mi->size.n_params > 0 ? "weights " +
+                                          format_bytes(static_cast<int64_t>(
+                                              mi->size.n_params * bytes_per_param(m.dtype))) +
+                                          " in all"
+                                    : "give shape = or params =")
+          << ")\n";
+      continue;
+    }
+    const auto mem = pipeline_memory(*mi->size.config, stages, bytes_per_param(m.dtype), m.batch,
+                                     job.max_tokens);
+    for (size_t k = 0; k < mem.size(); ++k)
+      out << "         stage " << k << ": layers " << mem[k].first_layer << "-"
+          << mem[k].end_layer - 1 << ", weights " << format_bytes(mem[k].weight_bytes)
+          << " + activations ~" << format_bytes(mem[k].activation_bytes) << " = "
+          << format_bytes(mem[k].total()) << " per "
+          << (m.device.rfind("cuda", 0) == 0 ? "GPU" : "rank") << "\n";
+  }
+  if (!graph.notes.empty()) {
+    out << "\nleft out:\n";
+    for (const auto& n : graph.notes) out << "  " << n << "\n";
+  }
+  out << "\n";
+  if (job.problems.empty()) {
+    out << "ready to run: lmgaze run --job " << job.path << "\n";
+  } else {
+    out << "cannot run yet (" << job.problems.size() << " problem"
+        << (job.problems.size() > 1 ? "s" : "") << "):\n";
+    for (const auto& p : job.problems) out << "  " << p.str() << "\n";
+  }
+}
+
+}  // namespace lmgaze::run

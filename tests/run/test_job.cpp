@@ -1,0 +1,200 @@
+// Job files (errors with file:line, variables, paths), the stage graph of the
+// shipped jobs, and plan's memory arithmetic checked against hand computation.
+#include <gtest/gtest.h>
+#include <stdlib.h>
+
+#include <filesystem>
+#include <fstream>
+
+#include "common/error.hpp"
+#include "run/graph.hpp"
+#include "run/job.hpp"
+#include "run/resources.hpp"
+#include "support/run_command.hpp"
+
+namespace lmgaze::run {
+namespace {
+
+namespace fs = std::filesystem;
+const std::string kJobs = std::string(LMGAZE_SOURCE_DIR) + "/jobs/";
+
+std::string write_job(const std::string& name, const std::string& text) {
+  static const fs::path dir = test::scratch_dir("run_job");
+  const fs::path p = dir / name;
+  std::ofstream(p) << text;
+  return p.string();
+}
+
+// The message of the InputError load_job throws ("" when it does not).
+std::string job_error(const std::string& text) {
+  const std::string path = write_job("bad.ini", text);
+  try {
+    load_job(path);
+  } catch (const InputError& e) {
+    return e.what();
+  }
+  return "";
+}
+
+const std::string kHead = "[job]\nname = t\ntext = t.txt\n";  // lines 1-3
+
+TEST(JobFile, ErrorsNameFileAndLine) {
+  struct Case {
+    std::string text, where, what;
+  };
+  const std::vector<Case> cases = {
+      {"name = x\n", "bad.ini:1:", "outside a section"},
+      {kHead + "[modle x]\n", "bad.ini:4:", "unknown section [modle]"},
+      {kHead + "[model m]\ndir = d\nrole = scale\nfamliy = f\n",
+       "bad.ini:7:", "unknown key 'famliy' in [model m]"},
+      {kHead + "[model m]\ndir = d\nrole = tuned\n", "bad.ini:6:", "needs base"},
+      {kHead + "[model m]\ndir = d\nrole = tuned\nbase = n\n",
+       "bad.ini:7:", "base 'n' is not a [model]"},
+      {kHead + "[model m]\ndir = d\nrole = big\n", "bad.ini:6:", "role must be one of"},
+      {kHead + "[model m]\ndir = d\nprefixes = instruction\n",
+       "bad.ini:6:", "prefix 'instruction' is not in [prefixes]"},
+      {kHead + "[analyses]\nreference = a b\n", "bad.ini:5:", "reference model 'a'"},
+      {kHead + "[analyses]\ncv = 1\n", "bad.ini:5:", "cv must be 0"},
+      {kHead + "[analyses]\nrun = ntp resemblence\n", "bad.ini:5:", "unknown analysis"},
+      {kHead + "[extract]\nbatch = many\n", "bad.ini:5:", "batch must be a whole number"},
+      {kHead + "[output]\ndir = a\ndir = b\n", "bad.ini:6:", "given twice"},
+      {kHead + "[model m]\ndir = d\n[model m]\n", "bad.ini:6:", "appears twice"},
+      {kHead + "[model m.x]\n", "bad.ini:4:", "letters, digits"},
+      {kHead + "[human h]\nsimulate = L1:2\n", "bad.ini:4:", "needs groups"},
+      {kHead + "[human h]\nsimulate = L1:2\nfixations = f.csv\ngroups = L1\n",
+       "bad.ini:4:", "exactly one of simulate, fixations or saccades"},
+      {kHead + "[model m]\ndir = ${BAD-NAME}\n", "bad.ini:5:", "bad variable name"},
+      {kHead + "[prefixes\n", "bad.ini:4:", "unterminated [section]"},
+      {"[output]\ndir = x\n", "bad.ini:1:", "no [job] section"},
+  };
+  for (const Case& c : cases) {
+    const std::string e = job_error(c.text);
+    EXPECT_NE(e.find(c.where), std::string::npos) << c.text << "\n-> " << e;
+    EXPECT_NE(e.find(c.what), std::string::npos) << c.text << "\n-> " << e;
+    EXPECT_EQ(test::count_lines(e), 1) << e;
+  }
+}
+
+TEST(JobFile, VariablesAndRelativePaths) {
+  ::setenv("LMGAZE_TEST_MODELS", "/models", 1);
+  ::unsetenv("LMGAZE_TEST_UNSET");
+  const std::string path = write_job("vars.ini", kHead +
+                                                     "[output]\ndir = ${LMGAZE_TEST_UNSET:-out/x}\n"
+                                                     "[model a]\ndir = ${LMGAZE_TEST_MODELS}/a\n"
+                                                     "[model b]\ndir = ${LMGAZE_TEST_UNSET}\n"
+                                                     "shape = llama-7b\n");
+  const Job job = load_job(path);
+  const std::string dir = fs::path(path).parent_path().string();
+  EXPECT_EQ(job.text, dir + "/t.txt");
+  EXPECT_EQ(job.out_dir, dir + "/out/x");
+  EXPECT_EQ(job.models[0].dir, "/models/a");
+  EXPECT_EQ(job.models[1].dir, "");
+  EXPECT_EQ(job.models[1].dir_as_written, "${LMGAZE_TEST_UNSET}");
+  // Not errors when read; problems that stop a run, each with its line.
+  bool unset = false;
+  for (const Problem& p : job.problems)
+    unset |= p.str().find("vars.ini:9: ${LMGAZE_TEST_UNSET} is not set") != std::string::npos;
+  EXPECT_TRUE(unset);
+}
+
+// LLaMA-7B by hand: per layer 4·4096² (q, k, v, o) + 3·4096·11008 (MLP) + 2·4096
+// (norms) = 202,383,360 parameters; embedding and lm_head 32000·4096 = 131,072,000
+// each; final norm 4096. Total 6,738,415,616 (what Hugging Face reports).
+TEST(Plan, LlamaSevenBMemoryByHand) {
+  const ModelConfig c = *known_shape("llama-7b");
+  EXPECT_EQ(n_layer_params(c), 202383360);
+  EXPECT_EQ(n_params(c), 6738415616);
+
+  // One stage, fp16, batch 16 of 48 tokens.
+  auto one = pipeline_memory(c, 1, 2, 16, 48);
+  ASSERT_EQ(one.size(), 1u);
+  EXPECT_EQ(one[0].weight_bytes, 2 * 6738415616);  // 13,476,831,232 B
+  // B·T·(4C + 2F)·2 + 2·B·H·T²·4 + B·T·V·4
+  const int64_t act =
+      16LL * 48 * (4 * 4096 + 2 * 11008) * 2 + 2LL * 16 * 32 * 48 * 48 * 4 + 16LL * 48 * 32000 * 4;
+  EXPECT_EQ(act, 166723584);
+  EXPECT_EQ(one[0].activation_bytes, act);
+  EXPECT_EQ(format_bytes(one[0].weight_bytes), "13.48 GB");
+
+  // Two stages: 16 layers each; embedding on the first, norm + lm_head on the last.
+  auto two = pipeline_memory(c, 2, 2, 16, 48);
+  ASSERT_EQ(two.size(), 2u);
+  EXPECT_EQ(two[0].first_layer, 0);
+  EXPECT_EQ(two[0].end_layer, 16);
+  EXPECT_EQ(two[0].weight_bytes, 16LL * 404766720 + 262144000);     // 6,738,411,520
+  EXPECT_EQ(two[1].weight_bytes, 16LL * 404766720 + 262152192);     // 6,738,419,712
+  EXPECT_EQ(two[0].activation_bytes, act - 16LL * 48 * 32000 * 4);  // logits on the last only
+
+  // LLaMA-65B in 4 stages: 80 layers of 809,517,056 parameters, 20 each.
+  auto four = pipeline_memory(*known_shape("llama-65b"), 4, 2, 1, 48);
+  for (const auto& m : four) EXPECT_EQ(m.end_layer - m.first_layer, 20);
+  EXPECT_EQ(four[3].weight_bytes, 20LL * 2 * 809517056 + 2LL * (8192 + 32000LL * 8192));
+}
+
+TEST(Plan, GptTwoLargeTiedHeadCopiedWhenSplit) {
+  const ModelConfig c = *known_shape("gpt2-large");
+  EXPECT_EQ(n_params(c), 774030080);  // Hugging Face's count for gpt2-large
+  auto one = pipeline_memory(c, 1, 4, 1, 8);
+  auto two = pipeline_memory(c, 2, 4, 1, 8);
+  // Split, the last stage needs its own copy of the tied embedding (50257·1280).
+  EXPECT_EQ(two[0].weight_bytes + two[1].weight_bytes, one[0].weight_bytes + 4LL * 50257 * 1280);
+}
+
+// paper.ini, without any of its variables: the full graph, counted by hand.
+TEST(Plan, PaperGraph) {
+  for (const char* v : {"GPT2_LARGE", "LLAMA_7B", "LLAMA_13B", "LLAMA_30B", "LLAMA_65B",
+                        "ALPACA_7B", "ALPACA_13B", "VICUNA_7B", "VICUNA_13B", "VICUNA_13B_V0",
+                        "READING_BRAIN_TEXT", "READING_BRAIN_FIXATIONS", "LMGAZE_OUT"})
+    ::unsetenv(v);
+  const Job job = load_job(kJobs + "paper.ini");
+  EXPECT_EQ(job.models.size(), 10u);
+  EXPECT_GE(job.problems.size(), 12u);  // 10 checkpoints, text, fixations
+  const Graph g = build_graph(job, false);
+  std::map<std::string, int> kinds;
+  for (const Stage& s : g.stages) ++kinds[s.kind];
+  EXPECT_EQ(kinds["extract"], 10 + 6 * 2);  // plain + 6 models x 2 prefixes
+  EXPECT_EQ(kinds["human"], 1);
+  EXPECT_EQ(kinds["ntp"], 1);
+  EXPECT_EQ(kinds["noise-ceiling"], 2);            // L1, L2
+  EXPECT_EQ(kinds["resemblance"], 10 * 2);         // models x groups
+  EXPECT_EQ(kinds["trivial"], 10 + 2);             // models + groups
+  EXPECT_EQ(kinds["divergence"], 1 + 5 + 3 + 12);  // reference, tuned, llama sizes, prefixes
+  EXPECT_EQ(kinds["agreement"], 1);
+  EXPECT_EQ(kinds["stats"], 5 * 2 + 1 + 2 + 2);  // tuning, L1 vs L2, scaling fit, ntp fit
+  EXPECT_EQ(g.stages.size(), 95u);
+  // Sizes come from the shapes: scaling pairs ordered 7B < 13B < 30B < 65B.
+  EXPECT_NE(g.find("divergence/scaling.llama-13b.llama-30b"), nullptr);
+  EXPECT_NE(g.find("divergence/reference"), nullptr);
+  // Every stage comes after the stages it reads.
+  for (size_t i = 0; i < g.stages.size(); ++i)
+    for (const std::string& d : g.stages[i].deps) {
+      const Stage* dep = g.find(d);
+      ASSERT_NE(dep, nullptr);
+      EXPECT_LT(dep - g.stages.data(), static_cast<long>(i)) << g.stages[i].id << " <- " << d;
+    }
+}
+
+TEST(Plan, ShippedJobsBuild) {
+  ::unsetenv("LMGAZE_SHARED");
+  const Job demo = load_job(kJobs + "demo.ini");
+  EXPECT_TRUE(demo.problems.empty()) << demo.problems.front().str();
+  const Graph d = build_graph(demo, true);
+  EXPECT_NE(d.find("report"), nullptr);
+  EXPECT_NE(d.find("stats/scaling.readers.L1"), nullptr);
+  EXPECT_NE(d.find("stats/tuning.toy-m-chat-a.readers.L2"), nullptr);
+  EXPECT_EQ(build_graph(demo, false).find("report"), nullptr);  // optional
+
+  const Job zoo = load_job(kJobs + "toyzoo.ini");
+  EXPECT_TRUE(zoo.problems.empty()) << zoo.problems.front().str();
+  const Graph z = build_graph(zoo, false);
+  // Reading Brain means: reliance per group and L1-mean-on-L2-mean, nothing over readers.
+  EXPECT_NE(z.find("trivial/reading-brain.L1"), nullptr);
+  EXPECT_NE(z.find("agreement/reading-brain.L1.L2"), nullptr);
+  EXPECT_EQ(z.find("noise-ceiling/reading-brain.L1"), nullptr);
+  EXPECT_EQ(z.find("stats/trivial_groups.reading-brain.L1.L2"), nullptr);
+  EXPECT_EQ(z.find("resemblance/toy-m.reading-brain.L1"), nullptr);
+  EXPECT_NE(z.find("stats/trivial_groups.readers.L1.L2"), nullptr);
+}
+
+}  // namespace
+}  // namespace lmgaze::run
