@@ -87,9 +87,9 @@ to_seconds() { awk -F: '{ s = 0; for (i = 1; i <= NF; ++i) s = s * 60 + $i; prin
 
 results=$tmp/results.tsv
 : > "$results"
-for ((r = 1; r <= runs; ++r)); do
-  # lmgaze
-  out=$tmp/out_$r.h5
+run_lmgaze() {
+  local r=$1
+  local out=$tmp/out_$r.h5
   /usr/bin/time -v -o "$tmp/time_l$r" "$lmgaze" extract --model "$tmp/gpt2-small" \
     --text "$tmp/corpus.txt" --out "$out" --batch "$batch" --dtype "$dtype" 2> "$tmp/err_l$r" ||
     { cat "$tmp/err_l$r" "$tmp/time_l$r" >&2; exit 1; }
@@ -105,7 +105,10 @@ print(len(ids), hashlib.sha1(ids.tobytes()).hexdigest())' "$out")
     "$(cpu "$tmp/time_l$r")" "$rss" \
     "$(cut -d' ' -f1 /proc/loadavg)" >> "$results"
   rm -f "$out"
-  # torch
+}
+
+run_torch() {
+  local r=$1
   /usr/bin/time -v -o "$tmp/time_t$r" "$python" "$here/bench_extract_torch.py" run \
     --model "$tmp/gpt2-small" --text "$tmp/corpus.txt" --batch "$batch" --threads "$threads" \
     > "$tmp/json_t$r" 2> "$tmp/err_t$r" || { cat "$tmp/err_t$r" "$tmp/time_t$r" >&2; exit 1; }
@@ -118,6 +121,11 @@ print(j["tokens"], j["ids_sha1"], j["work_tokens_per_s"], j["forward_tokens_per_
   printf 'torch\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$r" "$tokens" "$sha" "$wall" "$loop" "$fwd" \
     "$(cpu "$tmp/time_t$r")" "$rss" \
     "$(cut -d' ' -f1 /proc/loadavg)" >> "$results"
+}
+
+# Interleaved, and the order alternates so that neither side always runs first.
+for ((r = 1; r <= runs; ++r)); do
+  if ((r % 2)); then run_lmgaze "$r"; run_torch "$r"; else run_torch "$r"; run_lmgaze "$r"; fi
   tail -2 "$results" | cut -f1,2,5 | tr '\t' ' ' | sed 's/^/   done: /;s/$/ s/'
 done
 
@@ -158,7 +166,8 @@ for side in ("lmgaze", "torch"):
         side, summary("e2e", side), summary("work", side), summary("cpu", side),
         summary("rss", side), fwd))
 med = {k: {s: statistics.median(r[k] for r in by[s]) for s in by} for k in ("e2e", "work", "cpu")}
-pairs = [l["e2e"] / t["e2e"] for l, t in zip(by["lmgaze"], by["torch"])]
+pairs = [l["e2e"] / t["e2e"] for l, t in zip(sorted(by["lmgaze"], key=lambda r: r["run"]),
+                                             sorted(by["torch"], key=lambda r: r["run"]))]
 print("speed ratio lmgaze/torch (>1: lmgaze faster): e2e tok/s %.2f (interleaved pairs: %s), "
       "work tok/s %.2f, tokens per CPU s %.2f" % (
           med["e2e"]["lmgaze"] / med["e2e"]["torch"], " ".join("%.2f" % x for x in pairs),
