@@ -28,11 +28,12 @@
 #   e2e tok/s  tokens / process wall time: start-up, weight loading,
 #              tokenization, forward (and for lmgaze the word merge and the
 #              HDF5 file) -- the headline figure and the ratio
-#   work tok/s tokens / time from the start of the work, after start-up:
-#              lmgaze's own progress figure (from the start of extraction:
-#              corpus, tokenizer, weights, forward, merge, HDF5); torch: weight
+#   work tok/s tokens / (weight loading + extraction), start-up excluded:
+#              lmgaze from its final summary line (loading s + extraction s;
+#              builds without it: the last progress figure); torch: weight
 #              loading + tokenization + forward, after `import torch`
-#   fwd tok/s  torch only: tokens / forward loop
+#   fwd tok/s  tokens / the batch loop: lmgaze's extraction seconds (forward,
+#              word merge, HDF5 writes); torch: forward only
 #   CPU s      user + system CPU seconds of the process (spin-waiting
 #              included)
 #   peak RSS   maximum resident set size, MiB
@@ -100,8 +101,20 @@ with h5py.File(sys.argv[1], "r") as f:
 print(len(ids), hashlib.sha1(ids.tobytes()).hexdigest())' "$out")
   wall=$(to_seconds "$(field 'Elapsed (wall clock)' "$tmp/time_l$r")")
   rss=$(field 'Maximum resident set size' "$tmp/time_l$r")
-  loop=$(tr '\r' '\n' < "$tmp/err_l$r" | grep -o '[0-9]* tokens/s' | tail -1 | cut -d' ' -f1)
-  printf 'lmgaze\t%s\t%s\t%s\t%s\t%s\tnan\t%s\t%s\t%s\n' "$r" "$tokens" "$sha" "$wall" "$loop" \
+  # The final summary: "N tokens in E s (R tokens/s); loading L s" (extraction
+  # without the weight loading); older builds print only the progress line.
+  local summary extract_s load_s fwd
+  summary=$(tr '\r' '\n' < "$tmp/err_l$r" | grep -o 'tokens in [0-9.]* s.*loading [0-9.]* s' | tail -1)
+  if [ -n "$summary" ]; then
+    extract_s=$(sed 's/tokens in \([0-9.]*\) s.*/\1/' <<< "$summary")
+    load_s=$(sed 's/.*loading \([0-9.]*\) s/\1/' <<< "$summary")
+    loop=$(awk -v t="$tokens" -v e="$extract_s" -v l="$load_s" 'BEGIN { print t / (e + l) }')
+    fwd=$(awk -v t="$tokens" -v e="$extract_s" 'BEGIN { print t / e }')
+  else
+    loop=$(tr '\r' '\n' < "$tmp/err_l$r" | grep -o '[0-9]* tokens/s' | tail -1 | cut -d' ' -f1)
+    fwd=nan
+  fi
+  printf 'lmgaze\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$r" "$tokens" "$sha" "$wall" "$loop" "$fwd" \
     "$(cpu "$tmp/time_l$r")" "$rss" \
     "$(cut -d' ' -f1 /proc/loadavg)" >> "$results"
   rm -f "$out"
@@ -161,15 +174,16 @@ def summary(key, side):
 print("\nmedian [min-max] over %d runs each; %d tokens; token ids identical on both sides" % (
     len(by["lmgaze"]), tokens))
 for side in ("lmgaze", "torch"):
-    fwd = "" if side == "lmgaze" else "   fwd tok/s " + summary("fwd", side)
-    print("%-7s e2e tok/s %s   work tok/s %s   CPU s %s   peak RSS MiB %s%s" % (
-        side, summary("e2e", side), summary("work", side), summary("cpu", side),
-        summary("rss", side), fwd))
-med = {k: {s: statistics.median(r[k] for r in by[s]) for s in by} for k in ("e2e", "work", "cpu")}
+    print("%-7s e2e tok/s %s   work tok/s %s   fwd tok/s %s   CPU s %s   peak RSS MiB %s" % (
+        side, summary("e2e", side), summary("work", side), summary("fwd", side),
+        summary("cpu", side), summary("rss", side)))
+med = {k: {s: statistics.median(r[k] for r in by[s]) for s in by}
+       for k in ("e2e", "work", "fwd", "cpu")}
 pairs = [l["e2e"] / t["e2e"] for l, t in zip(sorted(by["lmgaze"], key=lambda r: r["run"]),
                                              sorted(by["torch"], key=lambda r: r["run"]))]
 print("speed ratio lmgaze/torch (>1: lmgaze faster): e2e tok/s %.2f (interleaved pairs: %s), "
-      "work tok/s %.2f, tokens per CPU s %.2f" % (
+      "work tok/s %.2f, fwd tok/s %.2f, tokens per CPU s %.2f" % (
           med["e2e"]["lmgaze"] / med["e2e"]["torch"], " ".join("%.2f" % x for x in pairs),
-          med["work"]["lmgaze"] / med["work"]["torch"], med["cpu"]["torch"] / med["cpu"]["lmgaze"]))
+          med["work"]["lmgaze"] / med["work"]["torch"], med["fwd"]["lmgaze"] / med["fwd"]["torch"],
+          med["cpu"]["torch"] / med["cpu"]["lmgaze"]))
 EOF
