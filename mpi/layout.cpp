@@ -73,11 +73,19 @@ NodeRanks node_ranks(MPI_Comm comm) {
   return n;
 }
 
-void check_gpus_per_node(const std::string& device, int ranks_on_node, int gpus_on_node) {
-  if (ranks_on_node > gpus_on_node)
+void check_gpus_per_node(const std::string& device, int ranks_on_node, int gpus_on_node,
+                         int ranks_per_gpu) {
+  if (ranks_per_gpu < 1) throw InputError("--ranks-per-gpu must be at least 1");
+  if (ranks_on_node <= static_cast<int64_t>(gpus_on_node) * ranks_per_gpu) return;
+  if (ranks_per_gpu == 1)
     throw InputError("--device " + device + ": " + std::to_string(ranks_on_node) +
                      " ranks on this node need one GPU each, but it has " +
-                     std::to_string(gpus_on_node) + " (start fewer ranks per node)");
+                     std::to_string(gpus_on_node) +
+                     " (start fewer ranks per node, or share GPUs with --ranks-per-gpu)");
+  throw InputError("--device " + device + ": " + std::to_string(ranks_on_node) +
+                   " ranks on this node at " + std::to_string(ranks_per_gpu) + " per GPU need " +
+                   std::to_string((ranks_on_node + ranks_per_gpu - 1) / ranks_per_gpu) +
+                   " GPUs, but it has " + std::to_string(gpus_on_node));
 }
 
 std::string describe_rank(const PipelineLayout& layout, int rank, const Range& layers) {

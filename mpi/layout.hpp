@@ -61,9 +61,11 @@ struct NodeRanks {
 };
 NodeRanks node_ranks(MPI_Comm comm = MPI_COMM_WORLD);
 
-// Refuses more ranks on a node than it has GPUs (one GPU per rank), naming
-// both numbers. `device` is the --device value, for the message.
-void check_gpus_per_node(const std::string& device, int ranks_on_node, int gpus_on_node);
+// Refuses more ranks on a node than its GPUs can take at `ranks_per_gpu` ranks
+// each (1: a GPU per rank), naming the numbers. `device` is the --device value,
+// for the message.
+void check_gpus_per_node(const std::string& device, int ranks_on_node, int gpus_on_node,
+                         int ranks_per_gpu = 1);
 
 // "rank 3 (group 1, stage 1 of 2, layers 6-11)": how messages name a rank.
 std::string describe_rank(const PipelineLayout& layout, int rank, const Range& layers);

@@ -23,6 +23,8 @@ int run_extract(const Args& args) {
       "weights and activations: fp32, fp16 or bf16")(
       "device", po::value(&opt.device)->default_value("cpu"),
       "cpu, cuda (rank i of a node takes cuda:i) or cuda:N (one rank per node)")(
+      "ranks-per-gpu", po::value(&opt.ranks_per_gpu)->default_value(1),
+      "with --device cuda: ranks of a node sharing one GPU (rank i takes cuda:i/K)")(
       "batch", po::value(&opt.batch)->default_value(8),
       "sentences per forward pass (one micro-batch)")(
       "stages", po::value(&opt.stages)->default_value(1),

@@ -5,6 +5,7 @@
 // one line and give exit code 2; anything unexpected gives exit code 3.
 #include <mpi.h>
 
+#include <cstdlib>
 #include <iostream>
 #include <string>
 
@@ -58,6 +59,12 @@ int report(const std::string& message, int code) {
 }  // namespace
 
 int main(int argc, char** argv) {
+  // Started without mpirun or srun, Open MPI would launch its runtime daemon
+  // for this one process (a singleton), which costs about 2 s and serves only
+  // process spawning, which lmgaze never does. Isolated, MPI_Init takes
+  // milliseconds. Under a launcher this setting is not consulted; a value the
+  // user set wins.
+  setenv("OMPI_MCA_ess_singleton_isolated", "1", /*overwrite=*/0);
   MPI_Init(&argc, &argv);
   std::vector<std::string> words(argv + 1, argv + argc);
   int code = 0;

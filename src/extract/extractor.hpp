@@ -24,6 +24,10 @@ struct ExtractOptions {
   int in_flight = 2;            // micro-batches a stage may send ahead of the next one
   double peer_timeout_s = 600;  // a pipeline peer silent this long has died or hangs
   int threads = 0;              // torch intra-op threads per rank; 0 = node's cores / its ranks
+  // --device cuda: ranks of a node that share one GPU (rank i takes
+  // cuda:(i / ranks_per_gpu)); 1 = a GPU per rank. Sharing suits models far
+  // smaller than a GPU, and lets one GPU run any rank layout.
+  int ranks_per_gpu = 1;
 };
 
 // Thrown on every rank when the inputs, the rank layout or the weights are

@@ -78,7 +78,8 @@ class CausalLM {
 // outside the model, or a dtype/device this LibTorch cannot run (fp16 on CPU, say).
 std::unique_ptr<CausalLM> load_causal_lm(const std::string& model_dir, const LoadOptions& options);
 
-// nll[b, t] = -log p(ids[b, t+1] | ids[b, :t+1]), log_softmax in float32.
+// nll[b, t] = -log p(ids[b, t+1] | ids[b, :t+1]) = logsumexp(logits[b, t]) -
+// logits[b, t, ids[b, t+1]], in float32.
 // logits [B, T, V], ids [B, T] -> [B, T-1] float32 on logits' device.
 torch::Tensor next_token_nll(const torch::Tensor& logits, const torch::Tensor& ids);
 

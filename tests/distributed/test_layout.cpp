@@ -52,6 +52,22 @@ TEST(Layout, MoreRanksThanGpusOnANodeIsRefused) {
   }
 }
 
+TEST(Layout, RanksSharingAGpuCountAgainstItsShare) {
+  // 4 ranks at 2 per GPU fit 2 GPUs; 5 need 3; a share below 1 is no layout.
+  EXPECT_NO_THROW(check_gpus_per_node("cuda", 4, 2, 2));
+  EXPECT_NO_THROW(check_gpus_per_node("cuda", 4, 1, 4));
+  try {
+    check_gpus_per_node("cuda", 5, 2, 2);
+    FAIL() << "not refused";
+  } catch (const InputError& e) {
+    EXPECT_NE(
+        std::string(e.what()).find("5 ranks on this node at 2 per GPU need 3 GPUs, but it has 2"),
+        std::string::npos)
+        << e.what();
+  }
+  EXPECT_THROW(check_gpus_per_node("cuda", 1, 1, 0), InputError);
+}
+
 TEST(Layout, DescribeRankNamesGroupStageAndLayers) {
   PipelineLayout p = make_layout(4, 0, 2, 6);
   EXPECT_EQ(describe_rank(p, 3, Range{3, 6}), "rank 3 (group 1, stage 1 of 2, layers 3-5)");
