@@ -217,13 +217,3 @@ lmgaze_stop() {
   fi
   lmgaze_signal_ranks
 }
-
-# Arguments that restrict `lmgaze run` to one kind of stage (extract | analyses |
-# report), when this lmgaze has `run --only`; nothing (all stages) otherwise.
-lmgaze_only() {
-  if "$LMGAZE" run --help 2>/dev/null | grep -q -- '--only'; then
-    echo "--only $1"
-  else
-    lmgaze_log "this lmgaze has no 'run --only': running every stage that is not done" >&2
-  fi
-}

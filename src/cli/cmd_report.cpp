@@ -4,6 +4,8 @@
 //   OUT/report/index.md           findings in words, figures, main tables
 //   OUT/report/tables/*.csv, *.md
 //   OUT/report/figures/*.png, *.svg, *.gp   (gnuplot)
+#include <mpi.h>
+
 #include <iostream>
 
 #include "cli/commands.hpp"
@@ -42,6 +44,13 @@ int run_report(const Args& args) {
   if (vm->count("gnuplot")) options.gnuplot = (*vm)["gnuplot"].as<std::string>();
   options.generated_by = "lmgaze report";
   for (const auto& a : args) options.generated_by += " " + a;
+
+  // Serial work: under mpirun rank 0 writes the report and the other ranks only
+  // wait (in MPI_Finalize). Two ranks clearing and filling OUT/report/ at once
+  // would delete each other's figures. `lmgaze run` calls this on rank 0 only.
+  int rank = 0;
+  MPI_Comm_rank(MPI_COMM_WORLD, &rank);
+  if (rank != 0) return 0;
 
   const report::ReportResult r = report::write_report(options);
   if (!(*vm)["quiet"].as<bool>()) {

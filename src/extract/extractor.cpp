@@ -33,11 +33,13 @@
 #include <iostream>
 #include <optional>
 #include <sstream>
+#include <stdexcept>
 
-#include "align/word_attention.hpp"
+#include "common/eta.hpp"
 #include "extract/hidden_link.hpp"
 #include "extract/stage.hpp"
 #include "extract/tokenized_corpus.hpp"
+#include "extract/word_merge.hpp"
 #include "io/attention_file.hpp"
 #include "model/model_config.hpp"
 #include "mpi/comm.hpp"
@@ -62,9 +64,9 @@ torch::Dtype parse_dtype(const std::string& name) {
   throw InputError("--dtype " + name + ": expected fp32, fp16 or bf16");
 }
 
-// --device cuda gives rank i of a node cuda:i; --device cuda:N names one GPU,
-// which only one rank per node can use.
-torch::Device pick_device(const std::string& name, const mpi::NodeRanks& node) {
+// --device cuda gives rank i of a node cuda:(i / ranks_per_gpu); --device
+// cuda:N names one GPU, which only one rank per node can use.
+torch::Device pick_device(const std::string& name, const mpi::NodeRanks& node, int ranks_per_gpu) {
   if (name == "cpu") return torch::kCPU;
   if (name.rfind("cuda", 0) != 0)
     throw InputError("--device " + name + ": expected cpu, cuda or cuda:N");
@@ -72,8 +74,9 @@ torch::Device pick_device(const std::string& name, const mpi::NodeRanks& node) {
     throw InputError("--device " + name + ": this LibTorch sees no CUDA device");
   const int gpus = static_cast<int>(torch::cuda::device_count());
   if (name == "cuda") {
-    mpi::check_gpus_per_node(name, node.local_size, gpus);
-    return torch::Device(torch::kCUDA, static_cast<c10::DeviceIndex>(node.local_rank));
+    mpi::check_gpus_per_node(name, node.local_size, gpus, ranks_per_gpu);
+    return torch::Device(torch::kCUDA,
+                         static_cast<c10::DeviceIndex>(node.local_rank / ranks_per_gpu));
   }
   if (node.local_size > 1)
     throw InputError("--device " + name + " names one GPU, but " + std::to_string(node.local_size) +
@@ -143,7 +146,8 @@ Plan make_plan(const ExtractOptions& opt, int n_ranks, int rank, const mpi::Node
   if (opt.threads < 0) throw InputError("--threads must be 0 (automatic) or positive");
   Plan p;
   p.dtype = parse_dtype(opt.dtype);
-  p.device = pick_device(opt.device, node);
+  if (opt.ranks_per_gpu < 1) throw InputError("--ranks-per-gpu must be at least 1");
+  p.device = pick_device(opt.device, node, opt.ranks_per_gpu);
   p.threads = pick_threads(opt.threads, node);
 
   p.corpus = read_corpus(opt.text_path);
@@ -246,30 +250,33 @@ void write_model_input(AttentionWriter& writer, const std::vector<TokenizedSente
 }
 
 // Word-level matrices of one micro-batch for each layer of the stage, written
-// as one [H, pairs of the batch] block per layer.
+// as one [H, pairs of the batch] block per layer. The merge and the packing run
+// where the model ran, so only the packed values are copied to the host.
 void write_attention(const Plan& p, mpi::Range b, const std::vector<torch::Tensor>& attention,
                      AttentionWriter& writer) {
   const int H = p.config.n_heads;
   const int64_t p0 = p.table.pair_offset[b.begin];
   const int64_t n_pairs = p.table.pair_offset[b.end] - p0;
-  std::vector<float> block(static_cast<size_t>(H * n_pairs));
+  std::vector<const std::vector<int>*> token_word;
+  std::vector<int> n_words;
+  for (size_t s = b.begin; s < b.end; ++s) {
+    token_word.push_back(&p.tokens[s].token_word);
+    n_words.push_back(p.table.n_words[s]);
+  }
+  const BatchWordMerge merge(token_word, n_words, attention.front().size(2), p.device);
+  if (merge.pairs() != n_pairs) throw std::logic_error("word merge and sentence table disagree");
+  std::vector<torch::Tensor> packed;  // per layer [H, pairs]
+  for (const torch::Tensor& a : attention) packed.push_back(merge.pack(a));
+  const torch::Tensor host = torch::stack(packed).to(torch::kCPU).contiguous();  // [L, H, pairs]
   for (size_t i = 0; i < attention.size(); ++i) {
     const int l = static_cast<int>(p.my_layers().begin + i);
-    torch::Tensor layer = attention[i].to(torch::kCPU);  // [B, H, Tmax, Tmax]
-    for (size_t s = b.begin; s < b.end; ++s) {
-      const int64_t T = p.tokens[s].n_tokens();
-      // [H, Tmax, Tmax] -> [H, T, T], contiguous for the merge.
-      torch::Tensor a = layer[s - b.begin].slice(1, 0, T).slice(2, 0, T).contiguous();
-      merge_attention_to_words_into(a.data_ptr<float>(), H, static_cast<int>(T),
-                                    p.tokens[s].token_word, p.table.n_words[s],
-                                    block.data() + (p.table.pair_offset[s] - p0), n_pairs);
-    }
+    const float* block = host[static_cast<int64_t>(i)].data_ptr<float>();
     for (size_t s = b.begin; s < b.end; ++s)
       for (int h = 0; h < H; ++h)
-        require_finite(block.data() + h * n_pairs + (p.table.pair_offset[s] - p0),
+        require_finite(block + h * n_pairs + (p.table.pair_offset[s] - p0),
                        p.table.pair_offset[s + 1] - p.table.pair_offset[s],
                        describe(p.corpus, s) + ", layer " + std::to_string(l));
-    writer.write_layer_block(l, p0, n_pairs, block.data());
+    writer.write_layer_block(l, p0, n_pairs, block);
   }
 }
 
@@ -332,11 +339,18 @@ void run_stage(const Plan& p, StageModel& model, AttentionWriter& writer, MPI_Co
 
     for (size_t s = b.begin; s < b.end; ++s) tokens_done += p.tokens[s].n_tokens();
     if (!opt.quiet && L.rank == 0) {
+      // Rank 0 is in group 0, and the groups' shares are balanced by tokens: the
+      // time left of group 0 is the time left of the extraction.
+      int64_t tokens_mine = 0;
+      for (size_t s = mine.begin; s < mine.end; ++s) tokens_mine += p.tokens[s].n_tokens();
+      const double elapsed = seconds_since(start);
       std::cerr << "\rextract " << model_name << ": " << b.end - mine.begin << "/" << mine.size()
                 << " sentences"
                 << (L.groups > 1 ? " (group 0 of " + std::to_string(L.groups) + ")" : "") << ", "
-                << static_cast<int64_t>(tokens_done / std::max(seconds_since(start), 1e-9))
-                << " tokens/s" << std::flush;
+                << static_cast<int64_t>(tokens_done / std::max(elapsed, 1e-9)) << " tokens/s, "
+                << format_eta(seconds_left(static_cast<double>(tokens_done),
+                                           static_cast<double>(tokens_mine), elapsed))
+                << "   " << std::flush;  // blanks: the \r-rewritten line may get shorter
     }
   }
   // Completion flows from the last stage back to the first.

@@ -1,8 +1,5 @@
 #include "report/gnuplot.hpp"
 
-#include <fcntl.h>
-#include <spawn.h>
-#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -14,9 +11,8 @@
 #include <sstream>
 
 #include "common/error.hpp"
+#include "report/subprocess.hpp"
 #include "report/tables.hpp"
-
-extern char** environ;
 
 namespace lmgaze::report {
 
@@ -148,26 +144,10 @@ void render(const Figure& f, const std::string& dir, const std::string& gnuplot)
   fs::remove(png);
   fs::remove(svg);
 
-  // gnuplot SCRIPT in DIR, stdout and stderr to NAME.log.
-  posix_spawn_file_actions_t actions;
-  posix_spawn_file_actions_init(&actions);
-  posix_spawn_file_actions_addopen(&actions, STDIN_FILENO, "/dev/null", O_RDONLY, 0);
-  posix_spawn_file_actions_addopen(&actions, STDOUT_FILENO, log.c_str(),
-                                   O_WRONLY | O_CREAT | O_TRUNC, 0644);
-  posix_spawn_file_actions_adddup2(&actions, STDOUT_FILENO, STDERR_FILENO);
+  // gnuplot SCRIPT in DIR, stdout and stderr to NAME.log; shielded from the
+  // signals that stop lmgaze (report/subprocess.hpp).
   const std::string abs_script = (fs::absolute(dir) / script).string();
-  const std::string cd_and_run = "cd \"$1\" && exec \"$2\" \"$3\"";
-  std::vector<std::string> argv_s = {"/bin/sh", "-c", cd_and_run, "sh", dir, gnuplot, abs_script};
-  std::vector<char*> argv;
-  for (auto& a : argv_s) argv.push_back(a.data());
-  argv.push_back(nullptr);
-  pid_t pid = 0;
-  const int rc = posix_spawn(&pid, "/bin/sh", &actions, nullptr, argv.data(), environ);
-  posix_spawn_file_actions_destroy(&actions);
-  if (rc != 0) throw InputError(script, std::string("cannot start gnuplot: ") + std::strerror(rc));
-  int status = 0;
-  while (waitpid(pid, &status, 0) < 0 && errno == EINTR) {
-  }
+  const int status = run_helper(gnuplot, {abs_script}, dir, log);
   auto first_error = [&log]() {
     std::ifstream in(log);
     std::string line, found;
@@ -181,6 +161,10 @@ void render(const Figure& f, const std::string& dir, const std::string& gnuplot)
     }
     return found.empty() ? std::string("no message") : found;
   };
+  if (WIFSIGNALED(status))
+    throw InputError(dir + "/" + script, "gnuplot was killed by signal " +
+                                             std::to_string(WTERMSIG(status)) + " (" +
+                                             strsignal(WTERMSIG(status)) + ")");
   if (!WIFEXITED(status) || WEXITSTATUS(status) != 0)
     throw InputError(dir + "/" + script,
                      "gnuplot failed: " + first_error() + " (full log: " + f.name + ".log)");

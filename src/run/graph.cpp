@@ -6,16 +6,11 @@
 #include <map>
 
 #include "common/error.hpp"
+#include "common/strings.hpp"
 
 namespace lmgaze::run {
 
 namespace {
-
-std::string join(const std::vector<std::string>& items, const std::string& sep) {
-  std::string s;
-  for (const auto& i : items) s += (s.empty() ? "" : sep) + i;
-  return s;
-}
 
 // Builds the stages in order, with the helpers every kind shares.
 class Builder {

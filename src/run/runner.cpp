@@ -12,6 +12,7 @@
 #include <iomanip>
 #include <iostream>
 #include <map>
+#include <optional>
 #include <sstream>
 
 #include "analysis/table.hpp"
@@ -22,7 +23,9 @@
 #include "io/atomic_output.hpp"
 #include "mpi/comm.hpp"
 #include "run/agreement.hpp"
+#include "run/lock.hpp"
 #include "run/record.hpp"
+#include "run/select.hpp"
 #include "stats/csv.hpp"
 
 namespace fs = std::filesystem;
@@ -210,13 +213,14 @@ std::string format_duration(double s) {
   return buf;
 }
 
-std::vector<StageState> decide(const Graph& graph, const std::string& out_dir, bool force) {
+std::vector<StageState> decide(const Graph& graph, const std::string& out_dir, bool force,
+                               const std::set<std::string>& only) {
   std::vector<StageState> st(graph.stages.size());
   std::map<std::string, size_t> index;
   for (size_t i = 0; i < graph.stages.size(); ++i) {
     const Stage& s = graph.stages[i];
     index[s.id] = i;
-    if (force) {
+    if (force && (only.empty() || only.count(s.kind))) {
       st[i] = {true, "--force"};
       continue;
     }
@@ -246,26 +250,58 @@ int run_job(const Job& job, const Graph& graph, CommandLookup commands, const Ru
   StopSignals signals;
   const auto start = Clock::now();
 
-  // Rank 0 decides; everyone follows.
+  // Rank 0 takes the output's lock and decides; everyone follows. Per stage:
+  // kDone, kRun, or kHeld (pending, but not of a kind --only selected).
+  enum : char { kDone = 0, kRun = 1, kHeld = 2 };
+  std::optional<OutputLock> lock;  // held until run_job returns
   std::vector<StageState> states;
-  std::vector<char> todo(graph.stages.size(), 0);
+  std::vector<char> todo(graph.stages.size(), kDone);
+  std::string refusal;
   if (rank == 0) {
-    states = decide(graph, job.out_dir, options.force);
-    for (size_t i = 0; i < states.size(); ++i) todo[i] = states[i].run;
+    try {
+      lock.emplace(lock_path(job.out_dir));
+      if (!lock->warning().empty())
+        std::cerr << "lmgaze run: warning: " << lock->warning() << std::endl;
+      states = decide(graph, job.out_dir, options.force, options.only);
+      if (!options.only.empty()) {
+        const std::vector<std::string> missing = hold_unselected(graph, options.only, states);
+        if (!missing.empty()) refusal = missing_upstream_message(missing, options.only_text);
+      }
+    } catch (const InputError& e) {
+      refusal = e.what();
+    }
+    if (refusal.empty())
+      for (size_t i = 0; i < states.size(); ++i)
+        todo[i] = states[i].held ? kHeld : states[i].run ? kRun : kDone;
+  }
+  // A refusal from rank 0 alone would leave the other ranks in this broadcast
+  // (and take the job down with MPI_Abort's banner): refuse together instead.
+  int refused = !refusal.empty();
+  MPI_Bcast(&refused, 1, MPI_INT, 0, comm);
+  if (refused) {
+    if (rank == 0) std::cerr << "lmgaze: " << refusal << std::endl;
+    return 2;
   }
   MPI_Bcast(todo.data(), static_cast<int>(todo.size()), MPI_CHAR, 0, comm);
   std::vector<bool> done(graph.stages.size());
-  for (size_t i = 0; i < todo.size(); ++i) done[i] = !todo[i];
+  for (size_t i = 0; i < todo.size(); ++i) done[i] = todo[i] == kDone;
 
   const size_t n = graph.stages.size();
-  size_t n_run = 0;
-  for (char t : todo) n_run += t;
+  size_t n_run = 0, n_held = 0;
+  for (char t : todo) {
+    n_run += t == kRun;
+    n_held += t == kHeld;
+  }
+  const size_t n_done = n - n_run - n_held;
+  const std::string held_note =
+      n_held ? ", " + std::to_string(n_held) + " not selected (--only " + options.only_text + ")"
+             : "";
   if (rank == 0) {
     fs::create_directories(job.out_dir);
     analysis::write_json(job.out_dir + "/manifest.json", manifest(job, graph, done));
     std::cout << "lmgaze run " << job.name << ": " << n << " stages, " << n_run << " to run, "
-              << n - n_run << " done; " << ranks << " rank" << (ranks > 1 ? "s" : "") << " -> "
-              << job.out_dir << std::endl;
+              << n_done << " done" << held_note << "; " << ranks << " rank"
+              << (ranks > 1 ? "s" : "") << " -> " << job.out_dir << std::endl;
     for (const std::string& note : graph.notes) std::cout << "note: " << note << "\n";
   }
   const std::string width = std::to_string(n);
@@ -278,7 +314,7 @@ int run_job(const Job& job, const Graph& graph, CommandLookup commands, const Ru
   size_t ran = 0;
   for (size_t i = 0; i < n; ++i) {
     const Stage& s = graph.stages[i];
-    if (!todo[i]) continue;
+    if (todo[i] != kRun) continue;
     if (const int sig = agreed_stop(comm)) {
       if (rank == 0) {
         analysis::write_json(job.out_dir + "/manifest.json", manifest(job, graph, done));
@@ -332,8 +368,8 @@ int run_job(const Job& job, const Graph& graph, CommandLookup commands, const Ru
   if (rank == 0) {
     analysis::write_json(job.out_dir + "/manifest.json", manifest(job, graph, done));
     std::cout << "lmgaze run " << job.name << ": finished in " << format_duration(since(start))
-              << ": " << ran << " stage(s) run, " << n - n_run << " skipped (done) -> "
-              << job.out_dir << std::endl;
+              << ": " << ran << " stage(s) run, " << n_done << " skipped (done)" << held_note
+              << " -> " << job.out_dir << std::endl;
   }
   return 0;
 }

@@ -17,6 +17,7 @@
 #include <mpi.h>
 
 #include <ostream>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -31,20 +32,29 @@ using Command = int (*)(const std::vector<std::string>& args);
 using CommandLookup = Command (*)(const std::string& name);
 
 struct RunOptions {
-  bool force = false;  // re-run every stage, done or not
+  bool force = false;          // re-run every stage (of the --only kinds), done or not
+  std::set<std::string> only;  // stage kinds to run (run/select.hpp); empty = every kind
+  std::string only_text;       // --only as given, for messages
 };
 
 // What each stage will do: empty reason = done (skipped).
 struct StageState {
   bool run = false;
   std::string reason;
+  bool held = false;  // would run, but is not of a kind --only selected
 };
 
 // Decides, on the calling process, which stages run (a stage whose input stage
-// runs also runs). Collective use: call on rank 0 and broadcast (run_job does).
-std::vector<StageState> decide(const Graph& graph, const std::string& out_dir, bool force);
+// runs also runs). `force`: every stage runs, or with `only` every stage of
+// those kinds (the others run only when they are not done). Collective use:
+// call on rank 0 and broadcast (run_job does).
+std::vector<StageState> decide(const Graph& graph, const std::string& out_dir, bool force,
+                               const std::set<std::string>& only = {});
 
-// Runs the job; returns the exit code (0, or 128 + signal when stopped).
+// Runs the job; returns the exit code (0, 2 when refused, or 128 + signal when
+// stopped). Refused, with one line from rank 0, before any stage starts: another
+// run holds OUT/.lmgaze/lock (run/lock.hpp), or --only selects stages whose
+// input stages are not done and not selected (run/select.hpp).
 // InputError for a job with problems (unset variables, missing inputs).
 int run_job(const Job& job, const Graph& graph, CommandLookup commands, const RunOptions& options,
             MPI_Comm comm);

@@ -11,10 +11,12 @@
 #include <chrono>
 #include <filesystem>
 #include <fstream>
+#include <nlohmann/json.hpp>
 #include <set>
 #include <sstream>
 #include <thread>
 
+#include "run/lock.hpp"
 #include "support/run_command.hpp"
 
 namespace lmgaze {
@@ -195,6 +197,113 @@ TEST_F(RunCli, RunsThenSkipsThenRerunsExactlyWhatAnOptionAffects) {
   r = run();
   ASSERT_EQ(r.exit_code, 0) << r.output;
   EXPECT_EQ(started(r.output), (std::set<std::string>{"trivial/toy-m"})) << r.output;
+}
+
+const std::set<std::string> kExtractStages = {"extract/toy-m.plain", "extract/toy-m.instruction",
+                                              "extract/toy-m-chat-a.plain"};
+
+TEST_F(RunCli, OnlyRunsTheSelectedKindsOnceTheirUpstreamIsDone) {
+  // Analyses on a fresh output read attention that does not exist yet: refused
+  // before anything runs, naming the extractions.
+  auto r = lmgaze("run --job " + job() + " --only analyses");
+  EXPECT_EQ(r.exit_code, 2) << r.output;
+  EXPECT_EQ(test::count_lines(r.output), 1) << r.output;
+  EXPECT_NE(r.output.find("--only analyses: 3 upstream stages are not done: extract/toy-m.plain, "
+                          "extract/toy-m.instruction, extract/toy-m-chat-a.plain; run them first "
+                          "(--only extract)"),
+            std::string::npos)
+      << r.output;
+  EXPECT_TRUE(recorded().empty());
+  EXPECT_FALSE(fs::exists(out() / "manifest.json"));
+
+  // Exactly the extractions.
+  r = lmgaze("run --job " + job() + " --only extract");
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  EXPECT_EQ(started(r.output), kExtractStages) << r.output;
+  EXPECT_EQ(recorded(), kExtractStages);
+  EXPECT_NE(r.output.find("22 stages, 3 to run, 0 done, 19 not selected (--only extract)"),
+            std::string::npos)
+      << r.output;
+  // The manifest says what is done: the attention files, no table.
+  const auto manifest = nlohmann::json::parse(slurp(out() / "manifest.json"));
+  ASSERT_EQ(manifest["attention"].size(), 3u);
+  for (const auto& a : manifest["attention"]) EXPECT_TRUE(a["done"].get<bool>()) << a;
+  ASSERT_FALSE(manifest["tables"].empty());
+  for (const auto& t : manifest["tables"]) EXPECT_FALSE(t["done"].get<bool>()) << t;
+
+  // The rest, without extracting again.
+  r = lmgaze("run --job " + job() + " --only analyses");
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  std::set<std::string> rest;
+  for (const auto& id : kAllStages)
+    if (!kExtractStages.count(id)) rest.insert(id);
+  EXPECT_EQ(started(r.output), rest) << r.output;
+  EXPECT_EQ(recorded(), kAllStages);
+  r = run();
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  EXPECT_NE(r.output.find("0 to run"), std::string::npos) << r.output;
+
+  // --force with --only forces only those kinds; what reads them runs next time.
+  r = lmgaze("run --job " + job() + " --only trivial --force");
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  EXPECT_EQ(started(r.output), (std::set<std::string>{"trivial/toy-m", "trivial/toy-m-chat-a",
+                                                      "trivial/readers.L1", "trivial/readers.L2"}))
+      << r.output;
+  r = run();
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  EXPECT_EQ(started(r.output), (std::set<std::string>{"stats/trivial_groups.readers.L1.L2"}))
+      << r.output;
+
+  r = lmgaze("run --job " + job() + " --only extract,extraction");
+  EXPECT_EQ(r.exit_code, 2) << r.output;
+  EXPECT_EQ(test::count_lines(r.output), 1) << r.output;
+  EXPECT_NE(r.output.find("--only: unknown stage kind 'extraction'"), std::string::npos)
+      << r.output;
+}
+
+TEST_F(RunCli, SecondRunOnTheSameOutputIsRefusedUntilTheHolderEnds) {
+  // A child process holds the output's lock as a running `lmgaze run` would.
+  int ready[2];
+  ASSERT_EQ(::pipe(ready), 0);
+  const pid_t holder = ::fork();
+  if (holder == 0) {
+    ::close(ready[0]);
+    try {
+      run::OutputLock lock(run::lock_path(out().string()));
+      const char c = 'L';
+      if (::write(ready[1], &c, 1) == 1) ::pause();  // until killed
+    } catch (...) {
+    }
+    ::_exit(1);
+  }
+  ::close(ready[1]);
+  char c = 0;
+  const bool locked = ::read(ready[0], &c, 1) == 1;
+  ::close(ready[0]);
+  ASSERT_TRUE(locked);
+
+  char host[256] = {};
+  ::gethostname(host, sizeof host - 1);
+  auto r = lmgaze("run --job " + job() + " --only simulate");
+  EXPECT_EQ(r.exit_code, 2) << r.output;
+  EXPECT_EQ(test::count_lines(r.output), 1) << r.output;
+  EXPECT_NE(r.output.find(out().string() + " is in use by another lmgaze run (host " + host +
+                          ", pid " + std::to_string(holder) + ", started "),
+            std::string::npos)
+      << r.output;
+  EXPECT_TRUE(recorded().empty());
+
+  // The kernel drops the lock with its holder, however it dies.
+  ::kill(holder, SIGKILL);
+  int status = 0;
+  ::waitpid(holder, &status, 0);
+  r = lmgaze("run --job " + job() + " --only simulate");
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  EXPECT_EQ(started(r.output), (std::set<std::string>{"simulate/readers"})) << r.output;
+  // The lock file now names that run, not the dead holder.
+  const std::string text = slurp(run::lock_path(out().string()));
+  EXPECT_EQ(text.find(" " + std::to_string(holder) + " "), std::string::npos) << text;
+  EXPECT_EQ(text.rfind(std::string(host) + " ", 0), 0u) << text;
 }
 
 // Replaces field `column` of the first data row of a CSV table with f(value).
