@@ -307,33 +307,58 @@ std::vector<std::string> File::read_strings(const std::string& dataset) const {
   return values;
 }
 
-template <class T>
-void File::create_matrix(const std::string& dataset, Shape2 shape) {
-  hsize_t dims[2] = {static_cast<hsize_t>(shape.rows), static_cast<hsize_t>(shape.cols)};
-  Handle space(H5Screate_simple(2, dims, nullptr), H5Sclose);
-  Handle lcpl(H5Pcreate(H5P_LINK_CREATE), H5Pclose);
-  H5Pset_create_intermediate_group(lcpl.get(), 1);
-  // Contiguous layout: parallel HDF5 can write disjoint hyperslabs of it from
-  // independent ranks without collective chunk allocation.
-  Handle dcpl(H5Pcreate(H5P_DATASET_CREATE), H5Pclose);
-  if (parallel_) H5Pset_alloc_time(dcpl.get(), H5D_ALLOC_TIME_EARLY);
-  Handle ds(H5Dcreate2(file_.get(), dataset.c_str(), native_type<T>(), space.get(), lcpl.get(),
-                       dcpl.get(), H5P_DEFAULT),
-            H5Dclose);
-  if (ds.get() < 0) fail("cannot create dataset " + dataset);
-}
-
 namespace {
 
-Handle select_block(hid_t ds, int64_t row0, int64_t col0, Shape2 block) {
+// A dataset of `rank` dimensions, intermediate groups created. Contiguous
+// layout with space allocated at creation when parallel: independent ranks can
+// then write disjoint hyperslabs without collective chunk allocation.
+Handle create_dataset(hid_t file, const std::string& name, hid_t type, int rank,
+                      const hsize_t* dims, bool parallel) {
+  Handle space(H5Screate_simple(rank, dims, nullptr), H5Sclose);
+  Handle lcpl(H5Pcreate(H5P_LINK_CREATE), H5Pclose);
+  H5Pset_create_intermediate_group(lcpl.get(), 1);
+  Handle dcpl(H5Pcreate(H5P_DATASET_CREATE), H5Pclose);
+  if (parallel) H5Pset_alloc_time(dcpl.get(), H5D_ALLOC_TIME_EARLY);
+  return Handle(
+      H5Dcreate2(file, name.c_str(), type, space.get(), lcpl.get(), dcpl.get(), H5P_DEFAULT),
+      H5Dclose);
+}
+
+// Writes or reads the box [start, start + count) of a `rank`-dimensional
+// dataset from or into a dense buffer of shape `count`. False on failure.
+enum class Transfer { kWrite, kRead };
+bool transfer_box(hid_t ds, hid_t type, int rank, const hsize_t* start, const hsize_t* count,
+                  Transfer direction, void* buffer) {
+  Handle file_space(H5Dget_space(ds), H5Sclose);
+  H5Sselect_hyperslab(file_space.get(), H5S_SELECT_SET, start, nullptr, count, nullptr);
+  Handle mem_space(H5Screate_simple(rank, count, nullptr), H5Sclose);
+  const herr_t status =
+      direction == Transfer::kWrite
+          ? H5Dwrite(ds, type, mem_space.get(), file_space.get(), H5P_DEFAULT, buffer)
+          : H5Dread(ds, type, mem_space.get(), file_space.get(), H5P_DEFAULT, buffer);
+  return status >= 0;
+}
+
+int64_t vector_size(hid_t ds) {
   Handle space(H5Dget_space(ds), H5Sclose);
-  hsize_t start[2] = {static_cast<hsize_t>(row0), static_cast<hsize_t>(col0)};
-  hsize_t count[2] = {static_cast<hsize_t>(block.rows), static_cast<hsize_t>(block.cols)};
-  H5Sselect_hyperslab(space.get(), H5S_SELECT_SET, start, nullptr, count, nullptr);
-  return space;
+  return H5Sget_simple_extent_npoints(space.get());
 }
 
 }  // namespace
+
+template <class T>
+void File::create_matrix(const std::string& dataset, Shape2 shape) {
+  const hsize_t dims[2] = {static_cast<hsize_t>(shape.rows), static_cast<hsize_t>(shape.cols)};
+  if (create_dataset(file_.get(), dataset, native_type<T>(), 2, dims, parallel_).get() < 0)
+    fail("cannot create dataset " + dataset);
+}
+
+template <class T>
+void File::create_vector(const std::string& dataset, int64_t size) {
+  const hsize_t dims[1] = {static_cast<hsize_t>(size)};
+  if (create_dataset(file_.get(), dataset, native_type<T>(), 1, dims, parallel_).get() < 0)
+    fail("cannot create dataset " + dataset);
+}
 
 Shape2 File::matrix_shape(const std::string& dataset) const {
   Handle ds = open_dataset(dataset);
@@ -345,66 +370,36 @@ Shape2 File::matrix_shape(const std::string& dataset) const {
   return {static_cast<int64_t>(dims[0]), static_cast<int64_t>(dims[1])};
 }
 
+void File::check_block(const std::string& dataset, int64_t row0, int64_t col0, Shape2 block) const {
+  const Shape2 shape = matrix_shape(dataset);
+  if (row0 < 0 || col0 < 0 || row0 + block.rows > shape.rows || col0 + block.cols > shape.cols)
+    fail("block outside dataset " + dataset);
+}
+
 template <class T>
 void File::write_block(const std::string& dataset, int64_t row0, int64_t col0, Shape2 block,
                        const T* data) {
-  Handle ds = open_dataset(dataset);
-  Shape2 shape = matrix_shape(dataset);
-  if (row0 < 0 || col0 < 0 || row0 + block.rows > shape.rows || col0 + block.cols > shape.cols)
-    fail("block outside dataset " + dataset);
+  check_block(dataset, row0, col0, block);
   if (block.rows == 0 || block.cols == 0) return;
-  Handle file_space = select_block(ds.get(), row0, col0, block);
-  hsize_t mem_dims[2] = {static_cast<hsize_t>(block.rows), static_cast<hsize_t>(block.cols)};
-  Handle mem_space(H5Screate_simple(2, mem_dims, nullptr), H5Sclose);
-  if (H5Dwrite(ds.get(), native_type<T>(), mem_space.get(), file_space.get(), H5P_DEFAULT, data) <
-      0)
+  Handle ds = open_dataset(dataset);
+  const hsize_t start[2] = {static_cast<hsize_t>(row0), static_cast<hsize_t>(col0)};
+  const hsize_t count[2] = {static_cast<hsize_t>(block.rows), static_cast<hsize_t>(block.cols)};
+  if (!transfer_box(ds.get(), native_type<T>(), 2, start, count, Transfer::kWrite,
+                    const_cast<T*>(data)))
     fail("cannot write dataset " + dataset);
 }
 
 template <class T>
 void File::read_block(const std::string& dataset, int64_t row0, int64_t col0, Shape2 block,
                       T* out) const {
-  Handle ds = open_dataset(dataset);
-  Shape2 shape = matrix_shape(dataset);
-  if (row0 < 0 || col0 < 0 || row0 + block.rows > shape.rows || col0 + block.cols > shape.cols)
-    fail("block outside dataset " + dataset);
+  check_block(dataset, row0, col0, block);
   if (block.rows == 0 || block.cols == 0) return;
-  Handle file_space = select_block(ds.get(), row0, col0, block);
-  hsize_t mem_dims[2] = {static_cast<hsize_t>(block.rows), static_cast<hsize_t>(block.cols)};
-  Handle mem_space(H5Screate_simple(2, mem_dims, nullptr), H5Sclose);
-  if (H5Dread(ds.get(), native_type<T>(), mem_space.get(), file_space.get(), H5P_DEFAULT, out) < 0)
+  Handle ds = open_dataset(dataset);
+  const hsize_t start[2] = {static_cast<hsize_t>(row0), static_cast<hsize_t>(col0)};
+  const hsize_t count[2] = {static_cast<hsize_t>(block.rows), static_cast<hsize_t>(block.cols)};
+  if (!transfer_box(ds.get(), native_type<T>(), 2, start, count, Transfer::kRead, out))
     fail("cannot read dataset " + dataset + " as the expected type");
 }
-
-template <class T>
-void File::create_vector(const std::string& dataset, int64_t size) {
-  hsize_t n = static_cast<hsize_t>(size);
-  Handle space(H5Screate_simple(1, &n, nullptr), H5Sclose);
-  Handle lcpl(H5Pcreate(H5P_LINK_CREATE), H5Pclose);
-  H5Pset_create_intermediate_group(lcpl.get(), 1);
-  Handle dcpl(H5Pcreate(H5P_DATASET_CREATE), H5Pclose);
-  if (parallel_) H5Pset_alloc_time(dcpl.get(), H5D_ALLOC_TIME_EARLY);
-  Handle ds(H5Dcreate2(file_.get(), dataset.c_str(), native_type<T>(), space.get(), lcpl.get(),
-                       dcpl.get(), H5P_DEFAULT),
-            H5Dclose);
-  if (ds.get() < 0) fail("cannot create dataset " + dataset);
-}
-
-namespace {
-
-Handle select_range(hid_t ds, int64_t begin, int64_t count) {
-  Handle space(H5Dget_space(ds), H5Sclose);
-  hsize_t start = static_cast<hsize_t>(begin), n = static_cast<hsize_t>(count);
-  H5Sselect_hyperslab(space.get(), H5S_SELECT_SET, &start, nullptr, &n, nullptr);
-  return space;
-}
-
-int64_t vector_size(hid_t ds) {
-  Handle space(H5Dget_space(ds), H5Sclose);
-  return H5Sget_simple_extent_npoints(space.get());
-}
-
-}  // namespace
 
 template <class T>
 void File::write_range(const std::string& dataset, int64_t begin, int64_t count, const T* data) {
@@ -412,11 +407,9 @@ void File::write_range(const std::string& dataset, int64_t begin, int64_t count,
   if (begin < 0 || count < 0 || begin + count > vector_size(ds.get()))
     fail("range outside dataset " + dataset);
   if (count == 0) return;
-  Handle file_space = select_range(ds.get(), begin, count);
-  hsize_t n = static_cast<hsize_t>(count);
-  Handle mem_space(H5Screate_simple(1, &n, nullptr), H5Sclose);
-  if (H5Dwrite(ds.get(), native_type<T>(), mem_space.get(), file_space.get(), H5P_DEFAULT, data) <
-      0)
+  const hsize_t start = static_cast<hsize_t>(begin), n = static_cast<hsize_t>(count);
+  if (!transfer_box(ds.get(), native_type<T>(), 1, &start, &n, Transfer::kWrite,
+                    const_cast<T*>(data)))
     fail("cannot write dataset " + dataset);
 }
 
@@ -427,11 +420,8 @@ std::vector<T> File::read_range(const std::string& dataset, int64_t begin, int64
     fail("range outside dataset " + dataset);
   std::vector<T> out(static_cast<size_t>(count));
   if (count == 0) return out;
-  Handle file_space = select_range(ds.get(), begin, count);
-  hsize_t n = static_cast<hsize_t>(count);
-  Handle mem_space(H5Screate_simple(1, &n, nullptr), H5Sclose);
-  if (H5Dread(ds.get(), native_type<T>(), mem_space.get(), file_space.get(), H5P_DEFAULT,
-              out.data()) < 0)
+  const hsize_t start = static_cast<hsize_t>(begin), n = static_cast<hsize_t>(count);
+  if (!transfer_box(ds.get(), native_type<T>(), 1, &start, &n, Transfer::kRead, out.data()))
     fail("cannot read dataset " + dataset + " as the expected type");
   return out;
 }

@@ -108,6 +108,8 @@ class File {
   Handle open_dataset(const std::string& dataset) const;
   Handle open_object(const std::string& object) const;
   [[noreturn]] void fail(const std::string& what) const;
+  // Fails unless the block lies inside the two-dimensional dataset.
+  void check_block(const std::string& dataset, int64_t row0, int64_t col0, Shape2 block) const;
 
   std::string path_;
   Handle file_;

@@ -284,7 +284,7 @@ Job load_job(const std::string& path) {
 
   // Defaults for every model, from [extract].
   std::string dtype = "fp32", device = "cpu";
-  int batch = 8, stages = 1;
+  int batch = 8, stages = 1, ranks_per_gpu = 1;
   bool seen_job = false;
   // Texts as written: a human store whose text is the job's, variables unset or not.
   std::string job_text_written;
@@ -314,6 +314,7 @@ Job load_job(const std::string& path) {
     device = k.str("device", device);
     batch = k.integer("batch", batch, 1);
     stages = k.integer("stages", stages, 1);
+    ranks_per_gpu = k.integer("ranks_per_gpu", ranks_per_gpu, 1);
     job.max_tokens = k.integer("max_tokens", job.max_tokens, 1);
     k.finish();
   }
@@ -364,6 +365,7 @@ Job load_job(const std::string& path) {
       m.device = k.str("device", device);
       m.batch = k.integer("batch", batch, 1);
       m.stages = k.integer("stages", stages, 1);
+      m.ranks_per_gpu = k.integer("ranks_per_gpu", ranks_per_gpu, 1);
       if (!k.has("dir") && m.shape.empty())
         throw InputError(path, s.line, "[model " + m.name + "] needs dir = CHECKPOINT");
       if (!k.has("dir")) job.problems.push_back({m.where, "model " + m.name + ": no dir given"});

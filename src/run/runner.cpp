@@ -97,6 +97,7 @@ void run_extract_stage(const Job& job, const Stage& s) {
   o.device = m.device;
   o.batch = m.batch;
   o.stages = m.stages;
+  o.ranks_per_gpu = m.ranks_per_gpu;
   o.quiet = false;  // rank 0 shows sentences done / total and the rate
   run_extraction(o);
 }

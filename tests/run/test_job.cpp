@@ -57,6 +57,7 @@ TEST(JobFile, ErrorsNameFileAndLine) {
       {kHead + "[analyses]\ncv = 1\n", "bad.ini:5:", "cv must be 0"},
       {kHead + "[analyses]\nrun = ntp resemblence\n", "bad.ini:5:", "unknown analysis"},
       {kHead + "[extract]\nbatch = many\n", "bad.ini:5:", "batch must be a whole number"},
+      {kHead + "[extract]\nranks_per_gpu = 0\n", "bad.ini:5:", "ranks_per_gpu must be"},
       {kHead + "[output]\ndir = a\ndir = b\n", "bad.ini:6:", "given twice"},
       {kHead + "[model m]\ndir = d\n[model m]\n", "bad.ini:6:", "appears twice"},
       {kHead + "[model m.x]\n", "bad.ini:4:", "letters, digits"},
@@ -73,6 +74,20 @@ TEST(JobFile, ErrorsNameFileAndLine) {
     EXPECT_NE(e.find(c.what), std::string::npos) << c.text << "\n-> " << e;
     EXPECT_EQ(test::count_lines(e), 1) << e;
   }
+}
+
+TEST(JobFile, ExtractDefaultsAndModelOverrides) {
+  const Job job =
+      load_job(write_job("gpus.ini", kHead + "[extract]\ndevice = cuda\nranks_per_gpu = 2\n"
+                                             "[model a]\ndir = a\n"
+                                             "[model b]\ndir = b\nranks_per_gpu = 4\n"
+                                             "stages = 2\n"));
+  ASSERT_EQ(job.models.size(), 2u);
+  EXPECT_EQ(job.models[0].device, "cuda");
+  EXPECT_EQ(job.models[0].ranks_per_gpu, 2);
+  EXPECT_EQ(job.models[0].stages, 1);
+  EXPECT_EQ(job.models[1].ranks_per_gpu, 4);
+  EXPECT_EQ(job.models[1].stages, 2);
 }
 
 TEST(JobFile, VariablesAndRelativePaths) {

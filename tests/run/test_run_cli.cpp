@@ -112,16 +112,10 @@ class RunCli : public ::testing::Test {
     }
     return pid;
   }
-  static std::string slurp(const fs::path& p) {
-    std::ifstream in(p);
-    std::stringstream s;
-    s << in.rdbuf();
-    return s.str();
-  }
   // Waits until `log` contains `text` (up to two minutes).
   static bool wait_for(const fs::path& log, const std::string& text) {
     for (int i = 0; i < 6000; ++i) {
-      if (slurp(log).find(text) != std::string::npos) return true;
+      if (test::read_file(log).find(text) != std::string::npos) return true;
       std::this_thread::sleep_for(std::chrono::milliseconds(20));
     }
     return false;
@@ -225,7 +219,7 @@ TEST_F(RunCli, OnlyRunsTheSelectedKindsOnceTheirUpstreamIsDone) {
             std::string::npos)
       << r.output;
   // The manifest says what is done: the attention files, no table.
-  const auto manifest = nlohmann::json::parse(slurp(out() / "manifest.json"));
+  const auto manifest = nlohmann::json::parse(test::read_file(out() / "manifest.json"));
   ASSERT_EQ(manifest["attention"].size(), 3u);
   for (const auto& a : manifest["attention"]) EXPECT_TRUE(a["done"].get<bool>()) << a;
   ASSERT_FALSE(manifest["tables"].empty());
@@ -301,7 +295,7 @@ TEST_F(RunCli, SecondRunOnTheSameOutputIsRefusedUntilTheHolderEnds) {
   ASSERT_EQ(r.exit_code, 0) << r.output;
   EXPECT_EQ(started(r.output), (std::set<std::string>{"simulate/readers"})) << r.output;
   // The lock file now names that run, not the dead holder.
-  const std::string text = slurp(run::lock_path(out().string()));
+  const std::string text = test::read_file(run::lock_path(out().string()));
   EXPECT_EQ(text.find(" " + std::to_string(holder) + " "), std::string::npos) << text;
   EXPECT_EQ(text.rfind(std::string(host) + " ", 0), 0u) << text;
 }
@@ -373,11 +367,11 @@ void expect_consistent(const fs::path& out, const std::set<std::string>& recorde
 TEST_F(RunCli, SigtermFinishesTheStageStopsAndTheNextRunResumes) {
   const fs::path log = dir_ / "run.log";
   const pid_t pid = spawn_run(log);
-  ASSERT_TRUE(wait_for(log, " start extract/toy-m.plain")) << slurp(log);
+  ASSERT_TRUE(wait_for(log, " start extract/toy-m.plain")) << test::read_file(log);
   ::kill(pid, SIGTERM);
   int status = 0;
   ::waitpid(pid, &status, 0);
-  const std::string output = slurp(log);
+  const std::string output = test::read_file(log);
   ASSERT_TRUE(WIFEXITED(status)) << output;
   EXPECT_EQ(WEXITSTATUS(status), 128 + SIGTERM) << output;
   EXPECT_NE(output.find("stopped by signal 15"), std::string::npos) << output;
@@ -398,7 +392,7 @@ TEST_F(RunCli, SigtermFinishesTheStageStopsAndTheNextRunResumes) {
 TEST_F(RunCli, SecondSignalAbandonsTheStageAndLeavesNothingMarkedDone) {
   const fs::path log = dir_ / "run.log";
   const pid_t pid = spawn_run(log);
-  ASSERT_TRUE(wait_for(log, " start extract/toy-m.plain")) << slurp(log);
+  ASSERT_TRUE(wait_for(log, " start extract/toy-m.plain")) << test::read_file(log);
   ::kill(pid, SIGTERM);
   ::kill(pid, SIGTERM);
   int status = 0;
@@ -406,7 +400,7 @@ TEST_F(RunCli, SecondSignalAbandonsTheStageAndLeavesNothingMarkedDone) {
   // Killed by the second signal, or (when the stage beat it) stopped after it.
   EXPECT_TRUE((WIFSIGNALED(status) && WTERMSIG(status) == SIGTERM) ||
               (WIFEXITED(status) && WEXITSTATUS(status) == 128 + SIGTERM))
-      << slurp(log);
+      << test::read_file(log);
   const std::set<std::string> done = recorded();
   expect_consistent(out(), done);
 

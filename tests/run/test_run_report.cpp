@@ -34,13 +34,6 @@ const char* kText =
     "Sometimes the eyes jump back to a word that was already read.\n"
     "Readers make regressions when a sentence turns out to be confusing.\n";
 
-std::string slurp(const fs::path& p) {
-  std::ifstream in(p, std::ios::binary);
-  std::stringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
-
 bool wait_until(const std::function<bool()>& ready, int seconds) {
   for (int i = 0; i < seconds * 50; ++i) {
     if (ready()) return true;
@@ -52,7 +45,7 @@ bool wait_until(const std::function<bool()>& ready, int seconds) {
 // Gone, or a zombie nobody has reaped yet: either way it no longer runs.
 bool gone(pid_t pid) {
   if (::kill(pid, 0) != 0) return true;
-  const std::string stat = slurp("/proc/" + std::to_string(pid) + "/stat");
+  const std::string stat = test::read_file("/proc/" + std::to_string(pid) + "/stat");
   const size_t paren = stat.rfind(')');
   return paren != std::string::npos && stat.size() > paren + 2 && stat[paren + 2] == 'Z';
 }
@@ -98,10 +91,10 @@ class ReportStage : public ::testing::Test {
       fs::path png = e.path(), svg = e.path();
       png.replace_extension(".png");
       svg.replace_extension(".svg");
-      const std::string image = slurp(png);
+      const std::string image = test::read_file(png);
       EXPECT_GT(image.size(), 1000u);
       EXPECT_EQ(image.substr(0, 4), "\x89PNG");
-      EXPECT_NE(slurp(svg).find("</svg>"), std::string::npos);
+      EXPECT_NE(test::read_file(svg).find("</svg>"), std::string::npos);
       fs::path log = e.path();
       EXPECT_FALSE(fs::exists(log.replace_extension(".log")));  // gnuplot said nothing
       ++n;
@@ -172,12 +165,12 @@ TEST_F(ReportStage, StopSignalToTheProcessGroupLetsTheFiguresFinish) {
       "'; while [ ! -e '" + signalled.string() + "' ]; do sleep 0.05; done; sleep 0.3; fi");
   const fs::path log = dir_ / "run.log";
   const pid_t pid = spawn_run(log, gnuplot);
-  ASSERT_TRUE(wait_until([&] { return fs::exists(started); }, 120)) << slurp(log);
+  ASSERT_TRUE(wait_until([&] { return fs::exists(started); }, 120)) << test::read_file(log);
   ASSERT_EQ(::kill(-pid, SIGTERM), 0);  // lmgaze's whole process group
   std::ofstream(signalled) << "";
   int status = 0;
   ::waitpid(pid, &status, 0);
-  const std::string output = slurp(log);
+  const std::string output = test::read_file(log);
   ASSERT_TRUE(WIFEXITED(status)) << output;
   // The report was the last stage: it finished, and the run says it had the signal.
   EXPECT_EQ(WEXITSTATUS(status), 0) << output;
@@ -197,18 +190,18 @@ TEST_F(ReportStage, AbandonedReportLeavesNoGnuplotRunning) {
                       ".tmp' '" + pid_file.string() + "'; exec sleep 60");
   const fs::path log = dir_ / "run.log";
   const pid_t pid = spawn_run(log, gnuplot);
-  ASSERT_TRUE(wait_until([&] { return fs::exists(pid_file); }, 120)) << slurp(log);
-  const pid_t child = std::stoi(slurp(pid_file));
+  ASSERT_TRUE(wait_until([&] { return fs::exists(pid_file); }, 120)) << test::read_file(log);
+  const pid_t child = std::stoi(test::read_file(pid_file));
   ASSERT_FALSE(gone(child));
   ::kill(pid, SIGTERM);  // finish the stage ...
   // (two signals sent at once may arrive as one)
-  ASSERT_TRUE(
-      wait_until([&] { return slurp(log).find("stop requested") != std::string::npos; }, 30))
-      << slurp(log);
+  ASSERT_TRUE(wait_until(
+      [&] { return test::read_file(log).find("stop requested") != std::string::npos; }, 30))
+      << test::read_file(log);
   ::kill(pid, SIGTERM);  // ... no: abandon it
   int status = 0;
   ::waitpid(pid, &status, 0);
-  EXPECT_TRUE(WIFSIGNALED(status) && WTERMSIG(status) == SIGTERM) << slurp(log);
+  EXPECT_TRUE(WIFSIGNALED(status) && WTERMSIG(status) == SIGTERM) << test::read_file(log);
   EXPECT_TRUE(wait_until([&] { return gone(child); }, 5)) << "gnuplot " << child << " survived";
   if (!gone(child)) ::kill(child, SIGKILL);
   EXPECT_FALSE(fs::exists(out() / ".lmgaze/stages/report.json"));
