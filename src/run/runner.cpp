@@ -2,6 +2,7 @@
 
 #include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cmath>
 #include <csignal>
@@ -462,12 +463,20 @@ void print_plan(const Job& job, const Graph& graph, const std::vector<StageState
     }
     const auto mem = pipeline_memory(*mi->size.config, stages, bytes_per_param(m.dtype), m.batch,
                                      job.max_tokens);
-    for (size_t k = 0; k < mem.size(); ++k)
+    const bool gpu = m.device.rfind("cuda", 0) == 0;
+    const bool shared = gpu && m.ranks_per_gpu > 1;
+    int64_t largest = 0;
+    for (size_t k = 0; k < mem.size(); ++k) {
       out << "         stage " << k << ": layers " << mem[k].first_layer << "-"
           << mem[k].end_layer - 1 << ", weights " << format_bytes(mem[k].weight_bytes)
           << " + activations ~" << format_bytes(mem[k].activation_bytes) << " = "
-          << format_bytes(mem[k].total()) << " per "
-          << (m.device.rfind("cuda", 0) == 0 ? "GPU" : "rank") << "\n";
+          << format_bytes(mem[k].total()) << " per " << (gpu && !shared ? "GPU" : "rank") << "\n";
+      largest = std::max(largest, mem[k].total());
+    }
+    // Ranks sharing a GPU may be any stages: size for the heaviest ones.
+    if (shared)
+      out << "         " << m.ranks_per_gpu << " ranks per GPU: up to "
+          << format_bytes(largest * m.ranks_per_gpu) << " per GPU\n";
   }
   if (!graph.notes.empty()) {
     out << "\nleft out:\n";

@@ -5,11 +5,13 @@
 
 #include <filesystem>
 #include <fstream>
+#include <sstream>
 
 #include "common/error.hpp"
 #include "run/graph.hpp"
 #include "run/job.hpp"
 #include "run/resources.hpp"
+#include "run/runner.hpp"
 #include "support/run_command.hpp"
 
 namespace lmgaze::run {
@@ -156,6 +158,31 @@ TEST(Plan, GptTwoLargeTiedHeadCopiedWhenSplit) {
 }
 
 // paper.ini, without any of its variables: the full graph, counted by hand.
+TEST(Plan, RanksSharingAGpuAreSizedForTheHeaviestStages) {
+  const Job job = load_job(write_job("shared_gpu.ini", kHead + "[extract]\ndevice = cuda\n"
+                                                               "ranks_per_gpu = 2\n"
+                                                               "[model a]\nshape = llama-7b\n"
+                                                               "stages = 2\n"));
+  const Graph g = build_graph(job, false);
+  std::ostringstream out;
+  print_plan(job, g, std::vector<StageState>(g.stages.size()), 2, out);
+  const std::string text = out.str();
+  // Each stage's total, as printed "= X GB per rank"; two ranks on one GPU may
+  // be both stages, so the GPU needs twice the larger.
+  std::vector<double> totals;
+  for (size_t at = text.find(" per rank\n"); at != std::string::npos;
+       at = text.find(" per rank\n", at + 1)) {
+    const size_t eq = text.rfind("= ", at);
+    totals.push_back(std::stod(text.substr(eq + 2)));
+  }
+  ASSERT_EQ(totals.size(), 2u) << text;
+  const size_t line = text.find("2 ranks per GPU: up to ");
+  ASSERT_NE(line, std::string::npos) << text;
+  const double per_gpu = std::stod(text.substr(line + 23));
+  EXPECT_NEAR(per_gpu, 2 * std::max(totals[0], totals[1]), 0.11) << text;
+  EXPECT_EQ(text.find(" per GPU\n", 0), text.find(" per GPU\n", line)) << text;
+}
+
 TEST(Plan, PaperGraph) {
   for (const char* v : {"GPT2_LARGE", "LLAMA_7B", "LLAMA_13B", "LLAMA_30B", "LLAMA_65B",
                         "ALPACA_7B", "ALPACA_13B", "VICUNA_7B", "VICUNA_13B", "VICUNA_13B_V0",
