@@ -44,6 +44,8 @@ build=$work/build
 mkdir -p "$work"
 py=$(command -v python3)
 dev=${LMGAZE_BENCH_DEVICE:-cuda}  # cpu: a dry run of the script's logic without a GPU
+batches=${LMGAZE_BENCH_BATCHES:-64 256}  # micro-batch sizes measured per shape
+baseline=${LMGAZE_BENCH_BASELINE:-1}     # 0: skip the transformers baseline
 export OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1
 export OMPI_MCA_rmaps_base_oversubscribe=1 OMPI_MCA_pml=ob1 OMPI_MCA_btl=self,vader
 export PYTHONUNBUFFERED=1
@@ -172,7 +174,7 @@ for shape in 1b 7b; do
     --tokenizer-from "$root/data/models/toy-l" || { log "$shape checkpoint failed"; continue; }
   copies=40; [ "$shape" = 7b ] && copies=20
   corpus $copies "$work/text-$shape.txt"
-  for batch in 64 256; do
+  for batch in $batches; do
     log "$shape: lmgaze extract, batch $batch"
     nvidia-smi --query-gpu=memory.used --format=csv,noheader,nounits -lms 200 >"$work/mem-$shape.txt" &
     smi=$!
@@ -184,6 +186,7 @@ for shape in 1b 7b; do
       --seconds "$secs" --label "lmgaze $shape bf16 batch $batch" --peak-tflops "$peak" \
       --measured-tflops "$measured" | tee -a "$out/throughput.jsonl"
   done
+  [ "$baseline" = 1 ] || { rm -rf "$ckpt"; continue; }
   log "$shape: transformers baseline"
   timeout 240 "$py" "$here/hf_baseline.py" --model "$ckpt" --text "$work/text-$shape.txt" --batch 64 \
     2> >(grep -v Warning | tail -5 >&2) | tee -a "$out/throughput.jsonl"

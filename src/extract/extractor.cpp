@@ -34,6 +34,7 @@
 #include <optional>
 #include <sstream>
 #include <stdexcept>
+#include <type_traits>
 
 #include "common/eta.hpp"
 #include "extract/hidden_link.hpp"
@@ -249,14 +250,11 @@ void write_model_input(AttentionWriter& writer, const std::vector<TokenizedSente
   writer.write_token_table(offset, ids, word);
 }
 
-// Word-level matrices of one micro-batch for each layer of the stage, written
-// as one [H, pairs of the batch] block per layer. The merge and the packing run
-// where the model ran, so only the packed values are copied to the host.
-void write_attention(const Plan& p, mpi::Range b, const std::vector<torch::Tensor>& attention,
-                     AttentionWriter& writer) {
-  const int H = p.config.n_heads;
-  const int64_t p0 = p.table.pair_offset[b.begin];
-  const int64_t n_pairs = p.table.pair_offset[b.end] - p0;
+// Word-level matrices of one micro-batch for each layer of the stage, packed
+// as the file stores them. The merge and the packing run where the model ran,
+// so only the packed values are copied to the host.
+torch::Tensor pack_attention(const Plan& p, mpi::Range b,
+                             const std::vector<torch::Tensor>& attention) {
   std::vector<const std::vector<int>*> token_word;
   std::vector<int> n_words;
   for (size_t s = b.begin; s < b.end; ++s) {
@@ -264,13 +262,23 @@ void write_attention(const Plan& p, mpi::Range b, const std::vector<torch::Tenso
     n_words.push_back(p.table.n_words[s]);
   }
   const BatchWordMerge merge(token_word, n_words, attention.front().size(2), p.device);
+  const int64_t n_pairs = p.table.pair_offset[b.end] - p.table.pair_offset[b.begin];
   if (merge.pairs() != n_pairs) throw std::logic_error("word merge and sentence table disagree");
   std::vector<torch::Tensor> packed;  // per layer [H, pairs]
   for (const torch::Tensor& a : attention) packed.push_back(merge.pack(a));
-  const torch::Tensor host = torch::stack(packed).to(torch::kCPU).contiguous();  // [L, H, pairs]
-  for (size_t i = 0; i < attention.size(); ++i) {
+  return torch::stack(packed).to(torch::kCPU).contiguous();  // [L, H, pairs]
+}
+
+// Writes the packed [L, H, pairs of the batch] matrices, one block per layer,
+// after checking that every value is finite.
+void write_attention(const Plan& p, mpi::Range b, const torch::Tensor& packed,
+                     AttentionWriter& writer) {
+  const int H = p.config.n_heads;
+  const int64_t p0 = p.table.pair_offset[b.begin];
+  const int64_t n_pairs = p.table.pair_offset[b.end] - p0;
+  for (int64_t i = 0; i < packed.size(0); ++i) {
     const int l = static_cast<int>(p.my_layers().begin + i);
-    const float* block = host[static_cast<int64_t>(i)].data_ptr<float>();
+    const float* block = packed[i].data_ptr<float>();
     for (size_t s = b.begin; s < b.end; ++s)
       for (int h = 0; h < H; ++h)
         require_finite(block + h * n_pairs + (p.table.pair_offset[s] - p0),
@@ -281,10 +289,8 @@ void write_attention(const Plan& p, mpi::Range b, const std::vector<torch::Tenso
 }
 
 // /ntp and /tokens/n_tokens of one micro-batch (last stage).
-void write_loss(const Plan& p, mpi::Range b, const torch::Tensor& logits, const torch::Tensor& ids,
-                AttentionWriter& writer) {
-  torch::Tensor nll = next_token_nll(logits, ids.to(logits.device()))
-                          .to(torch::kCPU, torch::kFloat64);  // [B, Tmax-1]
+// nll [B, Tmax-1] float64 on the host: the next-token losses of the batch.
+void write_loss(const Plan& p, mpi::Range b, const torch::Tensor& nll, AttentionWriter& writer) {
   auto acc = nll.accessor<double, 2>();
   std::vector<double> nll_sum;
   std::vector<int64_t> n_predicted, n_sentence_tokens;
@@ -303,9 +309,31 @@ void write_loss(const Plan& p, mpi::Range b, const torch::Tensor& logits, const 
   writer.write_token_counts(static_cast<int64_t>(b.begin), n_sentence_tokens);
 }
 
+// Where a rank's extraction time went, in seconds: the model (forward, merge,
+// copies to the host), the file (checks and HDF5 writes), and the links to
+// pipeline neighbours (waiting for and sending hidden states).
+struct StageTimes {
+  double model = 0, file = 0, links = 0;
+};
+
+// Runs f and adds its duration to *total.
+template <class F>
+auto timed(double* total, F&& f) {
+  const auto t = Clock::now();
+  if constexpr (std::is_void_v<decltype(f())>) {
+    f();
+    *total += seconds_since(t);
+  } else {
+    auto result = f();
+    *total += seconds_since(t);
+    return result;
+  }
+}
+
 // Step 4 for this rank: its group's micro-batches through its stage.
-void run_stage(const Plan& p, StageModel& model, AttentionWriter& writer, MPI_Comm links,
-               const ExtractOptions& opt, const std::string& model_name) {
+StageTimes run_stage(const Plan& p, StageModel& model, AttentionWriter& writer, MPI_Comm links,
+                     const ExtractOptions& opt, const std::string& model_name) {
+  StageTimes times;
   const mpi::PipelineLayout& L = p.layout;
   std::optional<HiddenReceiver> from_prev;
   std::optional<HiddenSender> to_next;
@@ -326,16 +354,26 @@ void run_stage(const Plan& p, StageModel& model, AttentionWriter& writer, MPI_Co
   const mpi::Range& mine = p.group_sentences[L.group];
   int64_t tokens_done = 0;
   for (const mpi::Range& b : p.batches) {
-    torch::Tensor ids = make_ids(p.tokens, b);                              // [B, Tmax]
-    torch::Tensor hidden = L.first_stage() ? model.embed(ids.to(p.device))  // [B, Tmax, C]
-                                           : from_prev->receive();
+    torch::Tensor ids = make_ids(p.tokens, b);  // [B, Tmax]
+    torch::Tensor hidden =                      // [B, Tmax, C]
+        L.first_stage() ? timed(&times.model, [&] { return model.embed(ids.to(p.device)); })
+                        : timed(&times.links, [&] { return from_prev->receive(); });
     std::vector<torch::Tensor> attention;  // per layer [B, H, Tmax, Tmax] float32
-    hidden = model.run_layers(hidden, &attention);
+    hidden = timed(&times.model, [&] { return model.run_layers(hidden, &attention); });
     // Send first: the next stage computes while this one merges and writes.
-    if (to_next) to_next->send(hidden);
-    write_attention(p, b, attention, writer);
-    if (L.last_stage()) write_loss(p, b, model.head(hidden), ids, writer);
-    if (to_next) to_next->poll();
+    if (to_next) timed(&times.links, [&] { to_next->send(hidden); });
+    const torch::Tensor packed =
+        timed(&times.model, [&] { return pack_attention(p, b, attention); });  // [L, H, pairs]
+    attention.clear();
+    timed(&times.file, [&] { write_attention(p, b, packed, writer); });
+    if (L.last_stage()) {
+      const torch::Tensor nll = timed(&times.model, [&] {
+        return next_token_nll(model.head(hidden), ids.to(p.device))
+            .to(torch::kCPU, torch::kFloat64);  // [B, Tmax-1]
+      });
+      timed(&times.file, [&] { write_loss(p, b, nll, writer); });
+    }
+    if (to_next) timed(&times.links, [&] { to_next->poll(); });
 
     for (size_t s = b.begin; s < b.end; ++s) tokens_done += p.tokens[s].n_tokens();
     if (!opt.quiet && L.rank == 0) {
@@ -354,8 +392,11 @@ void run_stage(const Plan& p, StageModel& model, AttentionWriter& writer, MPI_Co
     }
   }
   // Completion flows from the last stage back to the first.
-  if (to_next) to_next->finish(L.stages - 1 - L.stage);
-  if (from_prev) from_prev->finish();
+  timed(&times.links, [&] {
+    if (to_next) to_next->finish(L.stages - 1 - L.stage);
+    if (from_prev) from_prev->finish();
+  });
+  return times;
 }
 
 // A failure during extraction: the other ranks wait on messages or collective
@@ -415,12 +456,17 @@ void print_layout(const Plan& p, const std::string& model_name, const ExtractOpt
 // Rank 0 prints every rank's memory and the throughput: the evidence that a
 // stage holds only its share of the model.
 void print_summary(const Plan& p, double rss_before_load, double load_s, double extract_s,
-                   const std::string& model_name) {
+                   const StageTimes& times, const std::string& model_name) {
   const mpi::PipelineLayout& L = p.layout;
-  double mine[3] = {rss_before_load, rss_peak(),
-                    static_cast<double>(p.stage_bytes[L.stage])};  // bytes
-  std::vector<double> all(L.rank == 0 ? 3 * L.world : 0);
-  MPI_Gather(mine, 3, MPI_DOUBLE, all.data(), 3, MPI_DOUBLE, 0, MPI_COMM_WORLD);
+  constexpr int kN = 6;
+  double mine[kN] = {rss_before_load,
+                     rss_peak(),
+                     static_cast<double>(p.stage_bytes[L.stage]),  // bytes
+                     times.model,
+                     times.file,
+                     times.links};  // seconds
+  std::vector<double> all(L.rank == 0 ? kN * L.world : 0);
+  MPI_Gather(mine, kN, MPI_DOUBLE, all.data(), kN, MPI_DOUBLE, 0, MPI_COMM_WORLD);
   if (L.rank != 0) return;
   int64_t tokens = 0;
   for (const auto& t : p.tokens) tokens += t.n_tokens();
@@ -428,9 +474,12 @@ void print_summary(const Plan& p, double rss_before_load, double load_s, double 
             << " tokens in " << std::fixed << std::setprecision(3) << extract_s << " s ("
             << std::setprecision(0) << tokens / std::max(extract_s, 1e-9) << " tokens/s); loading "
             << std::setprecision(3) << load_s << " s\n";
-  for (int r = 0; r < L.world; ++r)
-    std::cerr << "  " << p.who(r) << ": weights " << mb(all[3 * r + 2]) << ", peak RSS "
-              << mb(all[3 * r + 1]) << " (" << mb(all[3 * r]) << " before loading)\n";
+  for (int r = 0; r < L.world; ++r) {
+    const double* v = all.data() + kN * r;
+    std::cerr << "  " << p.who(r) << ": weights " << mb(v[2]) << ", peak RSS " << mb(v[1]) << " ("
+              << mb(v[0]) << " before loading); model " << std::setprecision(3) << v[3]
+              << " s, file " << v[4] << " s, links " << v[5] << " s\n";
+  }
 }
 
 }  // namespace
@@ -491,8 +540,9 @@ void run_extraction(const ExtractOptions& opt) {
   });
 
   const auto start = Clock::now();
+  StageTimes times;
   try {
-    run_stage(p, *model, *writer, links, opt, meta.model_name);
+    times = run_stage(p, *model, *writer, links, opt, meta.model_name);
   } catch (const InputError& e) {
     if (n_ranks == 1) throw;
     abort_job(p, e.what(), 2);
@@ -505,7 +555,7 @@ void run_extraction(const ExtractOptions& opt) {
   const double extract_s = seconds_since(start);
   writer->finish();
   MPI_Comm_free(&links);
-  if (!opt.quiet) print_summary(p, rss_before_load, load_s, extract_s, meta.model_name);
+  if (!opt.quiet) print_summary(p, rss_before_load, load_s, extract_s, times, meta.model_name);
 }
 
 }  // namespace lmgaze

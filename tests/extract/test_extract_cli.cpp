@@ -6,6 +6,7 @@
 #include <cmath>
 #include <filesystem>
 #include <fstream>
+#include <regex>
 
 #include "io/attention_file.hpp"
 #include "support/run_command.hpp"
@@ -97,6 +98,25 @@ TEST_F(ExtractCli, FileDescribesModelAndCorpus) {
 }
 
 // Trained models predict far better than chance (log V nats per token).
+// The summary says where the extraction time went; the parts are measured
+// inside it, so they cannot add up to more than the whole.
+TEST_F(ExtractCli, TimeBreakdownAddsUpToAtMostTheExtraction) {
+  const auto r = run_command(test::lmgaze_binary() + " extract --model " + kModels +
+                             "toy-m --text " + kDemoText + " --out " + out("times.h5"));
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  std::smatch total, parts;
+  ASSERT_TRUE(std::regex_search(r.output, total, std::regex(R"(tokens in ([0-9.]+) s)")))
+      << r.output;
+  ASSERT_TRUE(std::regex_search(
+      r.output, parts, std::regex(R"(model ([0-9.]+) s, file ([0-9.]+) s, links ([0-9.]+) s)")))
+      << r.output;
+  const double whole = std::stod(total[1]), model = std::stod(parts[1]), file = std::stod(parts[2]),
+               links = std::stod(parts[3]);
+  EXPECT_GT(model, 0.0);
+  EXPECT_EQ(links, 0.0);                                       // one rank: no pipeline neighbours
+  EXPECT_LE(model + file + links, whole + 0.002) << r.output;  // printed to 1 ms
+}
+
 TEST_F(ExtractCli, TrainedModelsHaveLossFarBelowChance) {
   for (auto [model, vocab] :
        {std::pair<std::string, double>{"toy-s", 2000}, {"toy-l", 2000}, {"gpt2-toy", 50257}}) {
