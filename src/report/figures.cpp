@@ -40,9 +40,15 @@ std::vector<std::string> point_lines(const std::vector<Point>& values) {
 }
 
 // Integer tics on a layer axis, a little room at both ends.
-void layer_axis(Panel* p, int max_index) {
+// Layers 0..max_index on x, one tic each while they stay readable.
+void layer_x_axis(Panel* p, int max_index) {
   p->settings.push_back("set xrange [-0.5:" + std::to_string(max_index) + ".5]");
   if (max_index <= 24) p->settings.push_back("set xtics 1");
+}
+
+// The layer axis of a quantity that is never negative.
+void layer_axis(Panel* p, int max_index) {
+  layer_x_axis(p, max_index);
   p->settings.push_back("set yrange [0:*]");
 }
 
@@ -482,8 +488,7 @@ void trivial_figure(const Study& s, std::vector<Figure>* out) {
                       quoted(m.base + " -> " + m.name));
   }
   if (max_c >= 0) {
-    c.settings.push_back("set xrange [-0.5:" + std::to_string(max_c) + ".5]");
-    if (max_c <= 24) c.settings.push_back("set xtics 1");
+    layer_x_axis(&c, max_c);  // a difference: y may go below zero
     c.plots.push_back("0 with lines lt " + std::to_string(kReferenceStyle) + " notitle");
     f.panels.push_back(c);
   }

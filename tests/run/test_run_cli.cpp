@@ -8,13 +8,11 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include <chrono>
 #include <filesystem>
 #include <fstream>
 #include <nlohmann/json.hpp>
 #include <set>
 #include <sstream>
-#include <thread>
 
 #include "run/lock.hpp"
 #include "support/run_command.hpp"
@@ -114,11 +112,8 @@ class RunCli : public ::testing::Test {
   }
   // Waits until `log` contains `text` (up to two minutes).
   static bool wait_for(const fs::path& log, const std::string& text) {
-    for (int i = 0; i < 6000; ++i) {
-      if (test::read_file(log).find(text) != std::string::npos) return true;
-      std::this_thread::sleep_for(std::chrono::milliseconds(20));
-    }
-    return false;
+    return test::wait_until([&] { return test::read_file(log).find(text) != std::string::npos; },
+                            120);
   }
 
   fs::path dir_;

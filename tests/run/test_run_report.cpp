@@ -10,12 +10,9 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include <chrono>
 #include <filesystem>
 #include <fstream>
-#include <functional>
 #include <sstream>
-#include <thread>
 
 #include "support/run_command.hpp"
 
@@ -34,13 +31,7 @@ const char* kText =
     "Sometimes the eyes jump back to a word that was already read.\n"
     "Readers make regressions when a sentence turns out to be confusing.\n";
 
-bool wait_until(const std::function<bool()>& ready, int seconds) {
-  for (int i = 0; i < seconds * 50; ++i) {
-    if (ready()) return true;
-    std::this_thread::sleep_for(std::chrono::milliseconds(20));
-  }
-  return false;
-}
+using test::wait_until;
 
 // Gone, or a zombie nobody has reaped yet: either way it no longer runs.
 bool gone(pid_t pid) {

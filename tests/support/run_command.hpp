@@ -6,11 +6,13 @@
 #include <unistd.h>
 
 #include <array>
+#include <chrono>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
 #include <string>
+#include <thread>
 
 namespace lmgaze::test {
 
@@ -48,6 +50,16 @@ inline std::string read_file(const std::filesystem::path& path) {
   std::stringstream s;
   s << in.rdbuf();
   return s.str();
+}
+
+// Polls `ready` every 20 ms for up to `seconds`; true as soon as it holds.
+template <class Ready>
+bool wait_until(Ready ready, int seconds) {
+  for (int i = 0; i < seconds * 50; ++i) {
+    if (ready()) return true;
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+  return false;
 }
 
 // Number of non-empty lines: a user error must be exactly one line.
