@@ -20,7 +20,7 @@ int run_extract(const Args& args) {
       "prefix", po::value(&opt.prefix)->default_value(""),
       "instruction prefix P: the model reads P + \" \" + sentence; P is context only")(
       "dtype", po::value(&opt.dtype)->default_value("fp32"),
-      "weights and activations: fp32, fp16 or bf16")(
+      "weights and activations: fp32, fp16, bf16, or fp64 (reference precision)")(
       "device", po::value(&opt.device)->default_value("cpu"),
       "cpu, cuda (rank i of a node takes cuda:i) or cuda:N (one rank per node)")(
       "ranks-per-gpu", po::value(&opt.ranks_per_gpu)->default_value(1),
@@ -39,7 +39,7 @@ int run_extract(const Args& args) {
       "quiet", po::bool_switch(&opt.quiet), "no layout, progress or summary lines");
   auto vm = parse_options({"extract",
                            "extract --model DIR --text FILE --out FILE.h5 [--prefix TEXT] "
-                           "[--dtype fp32|fp16|bf16] [--device cpu|cuda] [--batch N] "
+                           "[--dtype fp32|fp16|bf16|fp64] [--device cpu|cuda] [--batch N] "
                            "[--stages S]",
                            "Runs the model over every sentence and writes, for every layer and "
                            "head, the word-level attention matrices (packed lower triangles) and "

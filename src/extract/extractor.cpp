@@ -62,7 +62,8 @@ torch::Dtype parse_dtype(const std::string& name) {
   if (name == "fp32") return torch::kFloat32;
   if (name == "fp16") return torch::kFloat16;
   if (name == "bf16") return torch::kBFloat16;
-  throw InputError("--dtype " + name + ": expected fp32, fp16 or bf16");
+  if (name == "fp64") return torch::kFloat64;
+  throw InputError("--dtype " + name + ": expected fp32, fp16, bf16 or fp64");
 }
 
 // --device cuda gives rank i of a node cuda:(i / ranks_per_gpu); --device
@@ -163,7 +164,7 @@ Plan make_plan(const ExtractOptions& opt, int n_ranks, int rank, const mpi::Node
   // Stages balanced by the bytes they hold. A tied lm_head is the embedding
   // matrix, loaded again on the last stage (shared when S = 1).
   const ModelConfig& c = p.config;
-  const int bytes = p.dtype == torch::kFloat32 ? 4 : 2;
+  const int bytes = static_cast<int>(torch::elementSize(p.dtype));
   const std::vector<int64_t> layer_bytes(c.n_layers, parameter_bytes_per_layer(c, bytes));
   const int64_t embedding = n_embedding_params(c) * bytes;
   const int64_t tied = c.tie_word_embeddings ? int64_t(c.vocab_size) * c.hidden * bytes : 0;

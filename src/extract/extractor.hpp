@@ -14,7 +14,7 @@ struct ExtractOptions {
   std::string text_path;
   std::string out_path;
   std::string prefix;          // instruction prefix; empty = none
-  std::string dtype = "fp32";  // fp32 | fp16 | bf16
+  std::string dtype = "fp32";  // fp32 | fp16 | bf16 | fp64
   std::string device = "cpu";  // cpu | cuda (rank i of a node takes cuda:i) | cuda:N (one rank)
   int batch = 8;               // sentences per micro-batch (one forward pass)
   bool quiet = false;          // no progress or summary lines

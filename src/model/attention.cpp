@@ -3,6 +3,8 @@
 #include <cmath>
 #include <limits>
 
+#include "model/precision.hpp"
+
 namespace lmgaze {
 
 torch::Tensor split_heads(const torch::Tensor& x, int64_t n_heads) {
@@ -34,13 +36,13 @@ torch::Tensor causal_attention(const torch::Tensor& q, const torch::Tensor& k,
   // Scaling q before the product keeps fp16 scores further from overflow.
   const double scale = 1.0 / std::sqrt(static_cast<double>(HS));
   torch::Tensor scores = torch::matmul(q * scale, k.transpose(-2, -1))  // [B, NH, T, T]
-                             .to(torch::kFloat32);
+                             .to(wide_dtype(q.scalar_type()));
   // Key j > query i is the future. Batches are right-padded, so a real token never
   // sits after padding and this mask alone keeps padding out of real tokens' rows.
   torch::Tensor future =
       torch::ones({T, T}, torch::dtype(torch::kBool).device(q.device())).triu(1);  // [T, T]
-  scores.masked_fill_(future, -std::numeric_limits<float>::infinity());
-  torch::Tensor p = torch::softmax(scores, -1);                 // [B, NH, T, T] float32
+  scores.masked_fill_(future, -std::numeric_limits<double>::infinity());
+  torch::Tensor p = torch::softmax(scores, -1);                 // [B, NH, T, T] float32 (fp64)
   torch::Tensor out = torch::matmul(p.to(v.scalar_type()), v);  // [B, NH, T, HS]
   if (probs) *probs = p;
   return out;

@@ -8,6 +8,7 @@
 #include "common/error.hpp"
 #include "model/gpt2.hpp"
 #include "model/llama.hpp"
+#include "model/precision.hpp"
 #include "model/safetensors.hpp"
 
 namespace lmgaze {
@@ -21,6 +22,8 @@ std::string dtype_name(torch::Dtype d) {
       return "float16";
     case torch::kBFloat16:
       return "bfloat16";
+    case torch::kFloat64:
+      return "float64";
     default:
       return std::string(c10::toString(d));
   }
@@ -30,9 +33,10 @@ std::string dtype_name(torch::Dtype d) {
 // matmul on CPU; a CPU-only build has no CUDA). Ask it once, with a tiny product,
 // and turn its internal error into one the user can act on.
 void check_dtype_device(const std::string& model_dir, const LoadOptions& o) {
-  if (o.dtype != torch::kFloat32 && o.dtype != torch::kFloat16 && o.dtype != torch::kBFloat16)
+  if (o.dtype != torch::kFloat32 && o.dtype != torch::kFloat16 && o.dtype != torch::kBFloat16 &&
+      o.dtype != torch::kFloat64)
     throw InputError(model_dir, "dtype " + dtype_name(o.dtype) +
-                                    " is not supported; use float32, float16 or bfloat16");
+                                    " is not supported; use float32, float16, bfloat16 or float64");
   try {
     torch::Tensor a = torch::ones({2, 2}, torch::dtype(o.dtype).device(o.device));
     torch::softmax(torch::matmul(a, a), -1);
@@ -67,8 +71,9 @@ torch::Tensor next_token_nll(const torch::Tensor& logits, const torch::Tensor& i
       logits.size(1) != ids.size(1))
     throw std::invalid_argument("next_token_nll: logits [B, T, V] and ids [B, T] do not match");
   const int64_t T = logits.size(1);
-  if (T < 2) return torch::zeros({logits.size(0), 0}, logits.options().dtype(torch::kFloat32));
-  torch::Tensor x = logits.slice(1, 0, T - 1).to(torch::kFloat32);  // [B, T-1, V]: predicts 1..T-1
+  const torch::Dtype wide = wide_dtype(logits.scalar_type());
+  if (T < 2) return torch::zeros({logits.size(0), 0}, logits.options().dtype(wide));
+  torch::Tensor x = logits.slice(1, 0, T - 1).to(wide);  // [B, T-1, V]: predicts 1..T-1
   torch::Tensor next =
       ids.slice(1, 1, T).to(logits.device(), torch::kInt64).unsqueeze(-1);  // [B, T-1, 1]
   // -log_softmax(x)[next] = logsumexp(x) - x[next]: no [B, T-1, V] of log-probabilities

@@ -17,7 +17,8 @@
 // at padded positions are meaningless and the caller ignores them.
 //
 // All calls run without autograd. Weights are converted to LoadOptions::dtype at
-// load time; the attention softmax and the logits are always float32.
+// load time; the attention softmax and the logits are float32 (float64 for a
+// float64 model: src/model/precision.hpp).
 #pragma once
 
 #include <torch/types.h>
@@ -31,7 +32,7 @@
 namespace lmgaze {
 
 struct LoadOptions {
-  torch::Dtype dtype = torch::kFloat32;  // kFloat32, kFloat16 or kBFloat16
+  torch::Dtype dtype = torch::kFloat32;  // kFloat32, kFloat16, kBFloat16 or kFloat64
   torch::Device device = torch::kCPU;
   int first_layer = 0;
   int last_layer = -1;  // exclusive; -1 = all layers
@@ -52,9 +53,10 @@ class CausalLM {
   // ids [B, T] int64 -> hidden [B, T, C] (only on a stage loaded with the embedding).
   virtual torch::Tensor embed(const torch::Tensor& ids) = 0;
   // Runs the owned layers: hidden [B, T, C] -> [B, T, C]. When `attention` is
-  // non-null, appends each layer's attention probabilities [B, NH, T, T] (float32).
+  // non-null, appends each layer's attention probabilities [B, NH, T, T] (float32; fp64 models:
+  // float64).
   virtual torch::Tensor run_layers(torch::Tensor hidden, std::vector<torch::Tensor>* attention) = 0;
-  // Final norm + lm_head: hidden [B, T, C] -> logits [B, T, V] float32 (only on a
+  // Final norm + lm_head: hidden [B, T, C] -> logits [B, T, V] float32 or float64 (only on a
   // stage loaded with the head).
   virtual torch::Tensor head(const torch::Tensor& hidden) = 0;
 
@@ -79,8 +81,8 @@ class CausalLM {
 std::unique_ptr<CausalLM> load_causal_lm(const std::string& model_dir, const LoadOptions& options);
 
 // nll[b, t] = -log p(ids[b, t+1] | ids[b, :t+1]) = logsumexp(logits[b, t]) -
-// logits[b, t, ids[b, t+1]], in float32.
-// logits [B, T, V], ids [B, T] -> [B, T-1] float32 on logits' device.
+// logits[b, t, ids[b, t+1]], in float32 (float64 for float64 logits).
+// logits [B, T, V], ids [B, T] -> [B, T-1] float32/float64 on logits' device.
 torch::Tensor next_token_nll(const torch::Tensor& logits, const torch::Tensor& ids);
 
 }  // namespace lmgaze

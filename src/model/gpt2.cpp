@@ -7,6 +7,7 @@
 #include "common/error.hpp"
 #include "model/attention.hpp"
 #include "model/norm.hpp"
+#include "model/precision.hpp"
 #include "model/token_ids.hpp"
 #include "model/weights.hpp"
 
@@ -124,7 +125,7 @@ class Gpt2 final : public CausalLM {
       x = x + attention_forward(layer_norm(x, L.ln_1_w, L.ln_1_b, eps), L, config_.n_heads,
                                 attention ? &probs : nullptr);
       x = x + mlp_forward(layer_norm(x, L.ln_2_w, L.ln_2_b, eps), L);
-      if (attention) attention->push_back(probs);  // [B, NH, T, T] float32
+      if (attention) attention->push_back(probs);  // [B, NH, T, T] float32 (fp64)
     }
     return x;
   }
@@ -133,7 +134,7 @@ class Gpt2 final : public CausalLM {
     torch::NoGradGuard no_grad;
     if (!lm_head_.defined()) throw std::logic_error("head() on a stage loaded without the head");
     torch::Tensor x = layer_norm(hidden.to(device_, dtype_), ln_f_w_, ln_f_b_, config_.norm_eps);
-    return torch::linear(x, lm_head_).to(torch::kFloat32);  // [B, T, V]
+    return torch::linear(x, lm_head_).to(wide_dtype(dtype_));  // [B, T, V]
   }
 
  private:

@@ -6,6 +6,7 @@
 
 #include "model/attention.hpp"
 #include "model/norm.hpp"
+#include "model/precision.hpp"
 #include "model/rotary.hpp"
 #include "model/token_ids.hpp"
 #include "model/weights.hpp"
@@ -103,7 +104,7 @@ class Llama final : public CausalLM {
       x = x + attention_forward(rms_norm(x, L.attn_norm_w, eps), L, config_, rope,
                                 attention ? &probs : nullptr);
       x = x + mlp_forward(rms_norm(x, L.mlp_norm_w, eps), L);
-      if (attention) attention->push_back(probs);  // [B, NH, T, T] float32
+      if (attention) attention->push_back(probs);  // [B, NH, T, T] float32 (fp64)
     }
     return x;
   }
@@ -112,7 +113,7 @@ class Llama final : public CausalLM {
     torch::NoGradGuard no_grad;
     if (!lm_head_.defined()) throw std::logic_error("head() on a stage loaded without the head");
     torch::Tensor x = rms_norm(hidden.to(device_, dtype_), norm_w_, config_.norm_eps);  // [B,T,C]
-    return torch::linear(x, lm_head_).to(torch::kFloat32);                              // [B,T,V]
+    return torch::linear(x, lm_head_).to(wide_dtype(dtype_));                           // [B,T,V]
   }
 
  private:

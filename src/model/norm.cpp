@@ -1,5 +1,7 @@
 #include "model/norm.hpp"
 
+#include "model/precision.hpp"
+
 namespace lmgaze {
 
 torch::Tensor layer_norm(const torch::Tensor& x, const torch::Tensor& weight,
@@ -10,9 +12,9 @@ torch::Tensor layer_norm(const torch::Tensor& x, const torch::Tensor& weight,
 
 torch::Tensor rms_norm(const torch::Tensor& x, const torch::Tensor& weight, double eps) {
   // The mean of squares in fp16 would lose most of its digits (and can overflow).
-  torch::Tensor x32 = x.to(torch::kFloat32);                              // [B, T, C]
-  torch::Tensor inv_rms = torch::rsqrt(x32.pow(2).mean(-1, true) + eps);  // [B, T, 1]
-  return weight * (x32 * inv_rms).to(x.scalar_type());
+  torch::Tensor wide = x.to(wide_dtype(x.scalar_type()));                  // [B, T, C]
+  torch::Tensor inv_rms = torch::rsqrt(wide.pow(2).mean(-1, true) + eps);  // [B, T, 1]
+  return weight * (wide * inv_rms).to(x.scalar_type());
 }
 
 }  // namespace lmgaze

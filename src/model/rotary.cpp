@@ -1,5 +1,7 @@
 #include "model/rotary.hpp"
 
+#include "model/precision.hpp"
+
 namespace lmgaze {
 namespace {
 
@@ -13,13 +15,13 @@ torch::Tensor rotate_half(const torch::Tensor& x) {
 
 RotaryTables rotary_tables(int64_t T, int64_t head_dim, double theta,
                            const torch::TensorOptions& options) {
-  auto f32 = torch::dtype(torch::kFloat32).device(options.device());
-  torch::Tensor inv_freq =
-      1.0 / torch::pow(theta, torch::arange(0, head_dim, 2, f32) / double(head_dim));  // [HS/2]
-  torch::Tensor pos = torch::arange(T, f32);                                           // [T]
-  torch::Tensor freqs = torch::outer(pos, inv_freq);                                   // [T, HS/2]
-  torch::Tensor angles = torch::cat({freqs, freqs}, -1);                               // [T, HS]
   const auto dtype = options.dtype().toScalarType();
+  auto wide = torch::dtype(wide_dtype(dtype)).device(options.device());
+  torch::Tensor inv_freq =
+      1.0 / torch::pow(theta, torch::arange(0, head_dim, 2, wide) / double(head_dim));  // [HS/2]
+  torch::Tensor pos = torch::arange(T, wide);                                           // [T]
+  torch::Tensor freqs = torch::outer(pos, inv_freq);                                    // [T, HS/2]
+  torch::Tensor angles = torch::cat({freqs, freqs}, -1);                                // [T, HS]
   return {angles.cos().to(dtype), angles.sin().to(dtype)};
 }
 

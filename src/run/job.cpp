@@ -310,7 +310,7 @@ Job load_job(const std::string& path) {
   for (Section& s : sections) {
     if (s.kind != "extract") continue;
     Keys k(s, path);
-    dtype = k.one_of("dtype", dtype, {"fp32", "fp16", "bf16"});
+    dtype = k.one_of("dtype", dtype, {"fp32", "fp16", "bf16", "fp64"});
     device = k.str("device", device);
     batch = k.integer("batch", batch, 1);
     stages = k.integer("stages", stages, 1);
@@ -361,7 +361,7 @@ Job load_job(const std::string& path) {
       if (k.has("params")) m.params = parse_params(k.str("params"), k);
       m.shape = k.str("shape");
       m.prefixes = words(k.str("prefixes"));
-      m.dtype = k.one_of("dtype", dtype, {"fp32", "fp16", "bf16"});
+      m.dtype = k.one_of("dtype", dtype, {"fp32", "fp16", "bf16", "fp64"});
       m.device = k.str("device", device);
       m.batch = k.integer("batch", batch, 1);
       m.stages = k.integer("stages", stages, 1);

@@ -52,7 +52,7 @@ struct ModelSpec {
   double params = 0;           // parameter count given in the job; 0 = from config.json
   std::string shape;  // known architecture used when config.json is absent, e.g. "llama-7b"
   std::vector<std::string> prefixes;  // conditions extracted besides plain
-  std::string dtype;                  // fp32 | fp16 | bf16
+  std::string dtype;                  // fp32 | fp16 | bf16 | fp64
   std::string device;                 // cpu | cuda | cuda:N
   int batch = 8;
   int stages = 1;  // pipeline stages: ranks that share one copy of the model, by layer ranges

@@ -97,7 +97,10 @@ ModelSize model_size(const ModelSpec& m) {
   return s;
 }
 
-int bytes_per_param(const std::string& dtype) { return dtype == "fp32" ? 4 : 2; }
+int bytes_per_param(const std::string& dtype) {
+  if (dtype == "fp64") return 8;
+  return dtype == "fp32" ? 4 : 2;
+}
 
 std::vector<StageMemory> pipeline_memory(const ModelConfig& c, int stages, int bpp, int batch,
                                          int tokens) {

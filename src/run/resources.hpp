@@ -33,7 +33,7 @@ struct ModelSize {
 // InputError for a config.json that exists and is bad, or an unknown shape name.
 ModelSize model_size(const ModelSpec& model);
 
-int bytes_per_param(const std::string& dtype);  // fp32 4, fp16/bf16 2
+int bytes_per_param(const std::string& dtype);  // fp64 8, fp32 4, fp16/bf16 2
 
 // GPU memory of one pipeline stage of an extraction.
 //   weights:     its layers' parameters, plus the token (and GPT-2 position)

@@ -1,9 +1,14 @@
 // The forward pass of both architectures against the double-loop reference
-// (attention of every layer and head within 1e-5, NLL within 1e-5), plus the
-// invariants a pipeline-sharded, batched extraction relies on.
+// (fp32 within kFp32Bound, fp64 within kFp64Bound), plus the invariants a
+// pipeline-sharded, batched extraction relies on.
+//
+// Bounds are derived, not tuned: float32 round-off depends on which BLAS
+// kernels the CPU picks (another core type, another thread count), so two code
+// paths that compute the same thing are compared in float64.
 #include <gtest/gtest.h>
 #include <torch/types.h>
 
+#include <cmath>
 #include <filesystem>
 
 #include "common/error.hpp"
@@ -77,6 +82,23 @@ void expect_matches_reference(const TinyModel& m, const Outputs& r, int64_t b,
     EXPECT_NEAR(nll[t].item<double>(), ref.nll[t], tol) << "token " << t + 1;
 }
 
+// fp32 against the float64 reference: unit round-off 2^-24 = 6.0e-8 per
+// operation; the longest reductions are the MLP's F = 40 terms, of magnitude up
+// to about 4 in these toys: 40 * 6.0e-8 * 4 = 9.6e-6, through 3 layers whose
+// norms keep errors from growing. Observed: up to about 2e-6.
+constexpr double kFp32Bound = 1e-5;
+// float64 (the model run with LoadOptions::dtype = kFloat64): unit round-off
+// 2^-53 = 1.1e-16, same reductions and magnitudes: 40 * 1.1e-16 * 4 = 1.8e-14;
+// three orders of margin for the layers and the softmax, still eight orders
+// below any real defect.
+constexpr double kFp64Bound = 1e-11;
+
+LoadOptions fp64() {
+  LoadOptions o;
+  o.dtype = torch::kFloat64;
+  return o;
+}
+
 const std::vector<int64_t> kSeqA = {3, 17, 42, 8, 8, 29, 1, 49, 11};
 const std::vector<int64_t> kSeqB = {5, 0, 33, 12};
 
@@ -105,7 +127,11 @@ TEST_P(ForwardTest, MatchesDoubleLoopReference) {
   EXPECT_EQ(r.logits.sizes(), (std::vector<int64_t>{1, int64_t(kSeqA.size()), m.vocab_size}));
   EXPECT_EQ(r.attention[0].sizes(),
             (std::vector<int64_t>{1, m.n_heads, int64_t(kSeqA.size()), int64_t(kSeqA.size())}));
-  expect_matches_reference(m, r, 0, kSeqA, 1e-5);
+  expect_matches_reference(m, r, 0, kSeqA, kFp32Bound);
+  const Outputs r64 = run_dir(dir.path(), batch_ids({kSeqA}), fp64());
+  EXPECT_EQ(r64.attention[0].scalar_type(), torch::kFloat64);
+  EXPECT_EQ(r64.logits.scalar_type(), torch::kFloat64);
+  expect_matches_reference(m, r64, 0, kSeqA, kFp64Bound);
 }
 
 // Right padding changes nothing for the real tokens, and every row is a causal
@@ -115,13 +141,19 @@ TEST_P(ForwardTest, RightPaddedBatchIsCausalAndExact) {
   TempDir dir;
   testing::write_checkpoint(m, dir.path(), "F32");
   const Outputs r = run_dir(dir.path(), batch_ids({kSeqA, kSeqB}, /*pad=*/7));
-  expect_matches_reference(m, r, 0, kSeqA, 1e-5);
-  expect_matches_reference(m, r, 1, kSeqB, 1e-5);
+  expect_matches_reference(m, r, 0, kSeqA, kFp32Bound);
+  expect_matches_reference(m, r, 1, kSeqB, kFp32Bound);
+  // A row of T float32 probabilities, each within a few round-offs of exact:
+  // its sum is within 4 * T * 2^-24 of 1 (T = 9 here: 2.1e-6).
+  const double row_sum_bound = 4.0 * kSeqA.size() * std::ldexp(1.0, -24);
   for (const auto& att : r.attention) {
     EXPECT_EQ(att.scalar_type(), torch::kFloat32);
     EXPECT_EQ(att.triu(1).abs().max().item<float>(), 0.0f);
-    EXPECT_LE((att.sum(-1) - 1).abs().max().item<float>(), 1e-6);
+    EXPECT_LE((att.sum(-1) - 1).abs().max().item<float>(), row_sum_bound);
   }
+  const Outputs r64 = run_dir(dir.path(), batch_ids({kSeqA, kSeqB}, /*pad=*/7), fp64());
+  expect_matches_reference(m, r64, 0, kSeqA, kFp64Bound);
+  expect_matches_reference(m, r64, 1, kSeqB, kFp64Bound);
 }
 
 // F16 and BF16 checkpoints hold the same (exactly representable) values: at fp32
@@ -220,6 +252,8 @@ INSTANTIATE_TEST_SUITE_P(Tiny, ForwardTest,
                          });
 
 // Grouped-query attention is multi-head attention whose key/value heads repeat.
+// The two checkpoints take different matrix shapes through BLAS, so they are
+// compared in float64, where their difference is double round-off.
 TEST(Forward, GroupedQueryEqualsRepeatedKeyValueHeads) {
   const TinyModel gqa = testing::tiny_llama(4, 2, false);
   const TinyModel mha = testing::expand_kv_heads(gqa);
@@ -228,12 +262,12 @@ TEST(Forward, GroupedQueryEqualsRepeatedKeyValueHeads) {
   testing::write_checkpoint(gqa, a.path());
   testing::write_checkpoint(mha, b.path());
   const torch::Tensor ids = batch_ids({kSeqA, kSeqB});
-  expect_runs_equal(run_dir(a.path(), ids), run_dir(b.path(), ids), 1e-6);
+  expect_runs_equal(run_dir(a.path(), ids, fp64()), run_dir(b.path(), ids, fp64()), kFp64Bound);
   const TinyModel single = testing::tiny_llama(4, 1, false);  // multi-query: one kv head
   TempDir c;
   testing::write_checkpoint(single, c.path());
-  const Outputs r = run_dir(c.path(), ids);
-  expect_matches_reference(single, r, 0, kSeqA, 1e-5);
+  expect_matches_reference(single, run_dir(c.path(), ids), 0, kSeqA, kFp32Bound);
+  expect_matches_reference(single, run_dir(c.path(), ids, fp64()), 0, kSeqA, kFp64Bound);
 }
 
 TEST(Forward, NextTokenNllByHand) {

@@ -57,33 +57,45 @@ TEST_P(NumpyReference, AttentionAndNllAgree) {
   torch::Tensor ids = torch::full({B, T}, int64_t(7), torch::kInt64);
   for (int64_t b = 0; b < B; ++b)
     for (size_t t = 0; t < seqs[b].size(); ++t) ids[b][t] = seqs[b][t];
-  std::vector<torch::Tensor> attention;  // L x [B, NH, T, T]
-  torch::Tensor logits = lm->head(lm->run_layers(lm->embed(ids), &attention));
-  torch::Tensor nll = next_token_nll(logits, ids).to(torch::kFloat64);  // [B, T-1]
+  struct Precision {
+    torch::Dtype dtype;
+    double attention_bound, nll_rel_bound;
+  };
+  for (const Precision& p :
+       {Precision{torch::kFloat32, 2e-5, 1e-4}, Precision{torch::kFloat64, 1e-10, 1e-10}}) {
+    SCOPED_TRACE(p.dtype == torch::kFloat64 ? "fp64" : "fp32");
+    LoadOptions options;
+    options.dtype = p.dtype;
+    lm = load_causal_lm(dir, options);
+    std::vector<torch::Tensor> attention;  // L x [B, NH, T, T]
+    torch::Tensor logits = lm->head(lm->run_layers(lm->embed(ids), &attention));
+    torch::Tensor nll = next_token_nll(logits, ids).to(torch::kFloat64);  // [B, T-1]
 
-  const int L = lm->config().n_layers, NH = lm->config().n_heads;
-  ASSERT_EQ(attention.size(), size_t(L));
-  for (int64_t b = 0; b < B; ++b) {
-    const json& r = ref["sequences"][b];
-    const int64_t n = seqs[b].size();
-    double worst_att = 0, worst_rel = 0;
-    for (int l = 0; l < L; ++l) {
-      auto a = attention[l][b].to(torch::kFloat64).contiguous();
-      auto acc = a.accessor<double, 3>();  // [NH, T, T]
-      for (int h = 0; h < NH; ++h)
-        for (int64_t i = 0; i < n; ++i)
-          for (int64_t j = 0; j < n; ++j)
-            worst_att = std::max(worst_att,
-                                 std::abs(acc[h][i][j] - r["attention"][l][h][i][j].get<double>()));
+    const int L = lm->config().n_layers, NH = lm->config().n_heads;
+    ASSERT_EQ(attention.size(), size_t(L));
+    for (int64_t b = 0; b < B; ++b) {
+      const json& r = ref["sequences"][b];
+      const int64_t n = seqs[b].size();
+      double worst_att = 0, worst_rel = 0;
+      for (int l = 0; l < L; ++l) {
+        auto a = attention[l][b].to(torch::kFloat64).contiguous();
+        auto acc = a.accessor<double, 3>();  // [NH, T, T]
+        for (int h = 0; h < NH; ++h)
+          for (int64_t i = 0; i < n; ++i)
+            for (int64_t j = 0; j < n; ++j)
+              worst_att = std::max(
+                  worst_att, std::abs(acc[h][i][j] - r["attention"][l][h][i][j].get<double>()));
+      }
+      for (int64_t t = 0; t + 1 < n; ++t) {
+        const double want = r["nll"][t].get<double>();
+        worst_rel = std::max(worst_rel, std::abs(nll[b][t].item<double>() - want) / std::abs(want));
+      }
+      std::cout << GetParam() << (p.dtype == torch::kFloat64 ? " fp64" : " fp32") << " sequence "
+                << b << ": max |attention diff| " << worst_att << ", max relative NLL diff "
+                << worst_rel << "\n";
+      EXPECT_LE(worst_att, p.attention_bound) << "sequence " << b;
+      EXPECT_LE(worst_rel, p.nll_rel_bound) << "sequence " << b;
     }
-    for (int64_t t = 0; t + 1 < n; ++t) {
-      const double want = r["nll"][t].get<double>();
-      worst_rel = std::max(worst_rel, std::abs(nll[b][t].item<double>() - want) / std::abs(want));
-    }
-    std::cout << GetParam() << " sequence " << b << ": max |attention diff| " << worst_att
-              << ", max relative NLL diff " << worst_rel << "\n";
-    EXPECT_LE(worst_att, 2e-5) << "sequence " << b;
-    EXPECT_LE(worst_rel, 1e-4) << "sequence " << b;
   }
 }
 
