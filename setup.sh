@@ -23,7 +23,7 @@ packages=(
   libopenmpi-dev openmpi-bin
   libhdf5-openmpi-dev hdf5-tools
   libeigen3-dev libboost-program-options-dev libboost-math-dev
-  libgtest-dev libsentencepiece-dev nlohmann-json3-dev
+  libgtest-dev libsentencepiece-dev nlohmann-json3-dev libzip-dev
   python3 python3-numpy python3-regex python3-h5py
   gnuplot-nox
 )

@@ -167,7 +167,7 @@ Plan make_plan(const ExtractOptions& opt, int n_ranks, int rank, const mpi::Node
   const int bytes = static_cast<int>(torch::elementSize(p.dtype));
   const std::vector<int64_t> layer_bytes(c.n_layers, parameter_bytes_per_layer(c, bytes));
   const int64_t embedding = n_embedding_params(c) * bytes;
-  const int64_t tied = c.tie_word_embeddings ? int64_t(c.vocab_size) * c.hidden * bytes : 0;
+  const int64_t tied = n_tied_head_params(c) * bytes;
   const int64_t head = n_head_params(c) * bytes + tied;
   p.stage_layers = mpi::balance_stages(layer_bytes, embedding, head, p.layout.stages);
   for (int k = 0; k < p.layout.stages; ++k) {

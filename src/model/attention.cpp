@@ -31,17 +31,20 @@ torch::Tensor repeat_kv(const torch::Tensor& x, int64_t n_rep) {
 }
 
 torch::Tensor causal_attention(const torch::Tensor& q, const torch::Tensor& k,
-                               const torch::Tensor& v, torch::Tensor* probs) {
+                               const torch::Tensor& v, torch::Tensor* probs, double scale,
+                               int64_t window) {
   const int64_t T = q.size(2), HS = q.size(3);
   // Scaling q before the product keeps fp16 scores further from overflow.
-  const double scale = 1.0 / std::sqrt(static_cast<double>(HS));
+  if (scale == 0) scale = 1.0 / std::sqrt(static_cast<double>(HS));
   torch::Tensor scores = torch::matmul(q * scale, k.transpose(-2, -1))  // [B, NH, T, T]
                              .to(wide_dtype(q.scalar_type()));
   // Key j > query i is the future. Batches are right-padded, so a real token never
   // sits after padding and this mask alone keeps padding out of real tokens' rows.
-  torch::Tensor future =
-      torch::ones({T, T}, torch::dtype(torch::kBool).device(q.device())).triu(1);  // [T, T]
-  scores.masked_fill_(future, -std::numeric_limits<double>::infinity());
+  torch::Tensor ones = torch::ones({T, T}, torch::dtype(torch::kBool).device(q.device()));
+  torch::Tensor hidden = ones.triu(1);  // [T, T]
+  // A sliding window also hides keys `window` or more tokens back (j <= i - window).
+  if (window > 0 && window < T) hidden = hidden.logical_or(ones.tril(-window));
+  scores.masked_fill_(hidden, -std::numeric_limits<double>::infinity());
   torch::Tensor p = torch::softmax(scores, -1);                 // [B, NH, T, T] float32 (fp64)
   torch::Tensor out = torch::matmul(p.to(v.scalar_type()), v);  // [B, NH, T, HS]
   if (probs) *probs = p;

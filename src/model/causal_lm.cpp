@@ -6,8 +6,9 @@
 #include <stdexcept>
 
 #include "common/error.hpp"
+#include "model/architecture.hpp"
+#include "model/decoder.hpp"
 #include "model/gpt2.hpp"
-#include "model/llama.hpp"
 #include "model/precision.hpp"
 #include "model/safetensors.hpp"
 
@@ -47,6 +48,20 @@ void check_dtype_device(const std::string& model_dir, const LoadOptions& o) {
   }
 }
 
+// A checkpoint holding tensors the config does not account for (a layer beyond
+// num_hidden_layers, a bias the family has not) is refused, not half-used.
+void check_tensor_names(const Checkpoint& ckpt, const ModelConfig& config) {
+  const bool bare_gpt2 = config.is_gpt2() && !ckpt.contains("transformer.wte.weight");
+  const std::vector<std::string> extra =
+      unexpected_tensors(config, ckpt.names(), bare_gpt2 ? "transformer." : "");
+  if (extra.empty()) return;
+  throw InputError(
+      ckpt.listing_path(),
+      "tensor '" + extra[0] + "' is not part of a " + config.model_type + " model as " +
+          config.source + " describes it" +
+          (extra.size() > 1 ? " (and " + std::to_string(extra.size() - 1) + " more)" : ""));
+}
+
 }  // namespace
 
 std::unique_ptr<CausalLM> load_causal_lm(const std::string& model_dir, const LoadOptions& options) {
@@ -61,8 +76,21 @@ std::unique_ptr<CausalLM> load_causal_lm(const std::string& model_dir, const Loa
   check_dtype_device(model_dir, o);
   // The checkpoint (and its mappings) lives only while the weights are copied out.
   Checkpoint ckpt(model_dir);
-  if (config.is_gpt2()) return load_gpt2(ckpt, config, o);
-  return load_llama(ckpt, config, o);
+  check_tensor_names(ckpt, config);
+  switch (config.family) {
+    case Family::Gpt2:
+      return load_gpt2(ckpt, config, o);
+    case Family::Llama:
+    case Family::Mistral:
+    case Family::Qwen2:
+    case Family::Qwen3:
+    case Family::Gemma:
+    case Family::Phi3:
+    case Family::GptNeox:
+    case Family::Olmo2:
+      return load_decoder(ckpt, config, o);
+  }
+  throw std::logic_error("a family without a forward pass");
 }
 
 torch::Tensor next_token_nll(const torch::Tensor& logits, const torch::Tensor& ids) {

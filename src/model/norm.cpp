@@ -17,4 +17,11 @@ torch::Tensor rms_norm(const torch::Tensor& x, const torch::Tensor& weight, doub
   return weight * (wide * inv_rms).to(x.scalar_type());
 }
 
+torch::Tensor rms_norm_wide_weight(const torch::Tensor& x, const torch::Tensor& weight,
+                                   double eps) {
+  torch::Tensor wide = x.to(wide_dtype(x.scalar_type()));                  // [B, T, C]
+  torch::Tensor inv_rms = torch::rsqrt(wide.pow(2).mean(-1, true) + eps);  // [B, T, 1]
+  return (wide * inv_rms * weight.to(wide.scalar_type())).to(x.scalar_type());
+}
+
 }  // namespace lmgaze

@@ -13,21 +13,23 @@ torch::Tensor rotate_half(const torch::Tensor& x) {
 
 }  // namespace
 
-RotaryTables rotary_tables(int64_t T, int64_t head_dim, double theta,
+RotaryTables rotary_tables(int64_t T, const std::vector<double>& inv_freq,
                            const torch::TensorOptions& options) {
   const auto dtype = options.dtype().toScalarType();
   auto wide = torch::dtype(wide_dtype(dtype)).device(options.device());
-  torch::Tensor inv_freq =
-      1.0 / torch::pow(theta, torch::arange(0, head_dim, 2, wide) / double(head_dim));  // [HS/2]
+  torch::Tensor inv = torch::tensor(inv_freq, torch::dtype(torch::kFloat64)).to(wide);  // [D/2]
   torch::Tensor pos = torch::arange(T, wide);                                           // [T]
-  torch::Tensor freqs = torch::outer(pos, inv_freq);                                    // [T, HS/2]
-  torch::Tensor angles = torch::cat({freqs, freqs}, -1);                                // [T, HS]
+  torch::Tensor freqs = torch::outer(pos, inv);                                         // [T, D/2]
+  torch::Tensor angles = torch::cat({freqs, freqs}, -1);                                // [T, D]
   return {angles.cos().to(dtype), angles.sin().to(dtype)};
 }
 
 torch::Tensor apply_rotary(const torch::Tensor& x, const RotaryTables& r) {
-  // cos, sin [T, HS] broadcast over [B, H].
-  return x * r.cos + rotate_half(x) * r.sin;
+  // cos, sin [T, D] broadcast over [B, H].
+  const int64_t D = r.cos.size(-1);
+  if (D == x.size(-1)) return x * r.cos + rotate_half(x) * r.sin;
+  torch::Tensor rot = x.slice(-1, 0, D);                                            // [B, H, T, D]
+  return torch::cat({rot * r.cos + rotate_half(rot) * r.sin, x.slice(-1, D)}, -1);  // [B,H,T,HS]
 }
 
 }  // namespace lmgaze

@@ -14,6 +14,7 @@
 #include <sstream>
 
 #include "common/error.hpp"
+#include "model/torch_bin.hpp"
 
 namespace lmgaze {
 namespace {
@@ -189,16 +190,24 @@ TensorView SafetensorsFile::tensor(const std::string& name) const {
 }
 
 Checkpoint::Checkpoint(const std::string& model_dir) : dir_(model_dir) {
-  const std::string single = model_dir + "/model.safetensors";
-  const std::string index = model_dir + "/model.safetensors.index.json";
-  if (file_exists(single)) {
-    single_path_ = single;
-    file(single_path_);  // a single file is validated up front
-    return;
+  // Safetensors first: they are mapped, not read, and carry no pickle.
+  std::string index;
+  for (const char* stem : {"model.safetensors", "pytorch_model.bin"}) {
+    const std::string single = model_dir + "/" + stem;
+    if (file_exists(single)) {
+      single_path_ = single;
+      file(single_path_);  // a single file is validated up front
+      return;
+    }
+    if (file_exists(single + ".index.json")) {
+      index = single + ".index.json";
+      break;
+    }
   }
-  if (!file_exists(index))
+  if (index.empty())
     throw InputError(model_dir,
-                     "no model.safetensors or model.safetensors.index.json in the model directory");
+                     "no model.safetensors, model.safetensors.index.json, pytorch_model.bin or "
+                     "pytorch_model.bin.index.json in the model directory");
   index_path_ = index;
 
   std::ifstream in(index, std::ios::binary);
@@ -239,9 +248,24 @@ bool Checkpoint::contains(const std::string& name) const {
   return weight_map_.count(name) > 0;
 }
 
-SafetensorsFile& Checkpoint::file(const std::string& path) {
+std::vector<std::string> Checkpoint::names() const {
+  if (!sharded()) return files_.at(single_path_)->names();
+  std::vector<std::string> out;
+  for (const auto& kv : weight_map_) out.push_back(kv.first);
+  return out;
+}
+
+WeightFile& Checkpoint::file(const std::string& path) {
   auto it = files_.find(path);
-  if (it == files_.end()) it = files_.emplace(path, std::make_unique<SafetensorsFile>(path)).first;
+  if (it == files_.end()) {
+    const bool bin = path.size() >= 4 && path.compare(path.size() - 4, 4, ".bin") == 0;
+    std::unique_ptr<WeightFile> f;
+    if (bin)
+      f = std::make_unique<TorchBinFile>(path);
+    else
+      f = std::make_unique<SafetensorsFile>(path);
+    it = files_.emplace(path, std::move(f)).first;
+  }
   return *it->second;
 }
 

@@ -1,4 +1,5 @@
-// Reading Hugging Face safetensors checkpoints, memory-mapped and read-only.
+// Reading Hugging Face checkpoints: safetensors files memory-mapped and read-only,
+// torch.save .bin files through torch_bin.hpp, behind one Checkpoint.
 //
 // A safetensors file is: 8 bytes little-endian header length N, N bytes of JSON
 // header {"name": {"dtype": "F16", "shape": [..], "data_offsets": [begin, end]}, ...,
@@ -36,20 +37,31 @@ size_t safetensors_dtype_size(const std::string& dtype);
 // "[2000, 96]": how shapes appear in error messages.
 std::string format_shape(const std::vector<int64_t>& shape);
 
+// One file of weights: a .safetensors file or a torch.save .bin (torch_bin.hpp).
+class WeightFile {
+ public:
+  virtual ~WeightFile() = default;
+  virtual const std::string& path() const = 0;
+  virtual bool contains(const std::string& name) const = 0;
+  virtual std::vector<std::string> names() const = 0;
+  // Throws InputError naming the file when `name` is not in it.
+  virtual TensorView tensor(const std::string& name) const = 0;
+};
+
 // One mapped .safetensors file. The constructor maps it and validates the whole
 // header: file length, header length, JSON, dtypes, shapes, offsets, overlaps.
-class SafetensorsFile {
+class SafetensorsFile final : public WeightFile {
  public:
   explicit SafetensorsFile(const std::string& path);
-  ~SafetensorsFile();
+  ~SafetensorsFile() override;
   SafetensorsFile(const SafetensorsFile&) = delete;
   SafetensorsFile& operator=(const SafetensorsFile&) = delete;
 
-  const std::string& path() const { return path_; }
-  bool contains(const std::string& name) const { return entries_.count(name) > 0; }
-  std::vector<std::string> names() const;
+  const std::string& path() const override { return path_; }
+  bool contains(const std::string& name) const override { return entries_.count(name) > 0; }
+  std::vector<std::string> names() const override;
   // Throws InputError naming the file when `name` is not in it.
-  TensorView tensor(const std::string& name) const;
+  TensorView tensor(const std::string& name) const override;
 
  private:
   struct Entry {
@@ -66,18 +78,25 @@ class SafetensorsFile {
   std::map<std::string, Entry> entries_;
 };
 
-// A model directory's weights: model.safetensors, or the shards named by
-// model.safetensors.index.json. Shards are mapped only when a tensor in them is
-// first requested, so a pipeline stage touches only the shards of its own layers.
+// A model directory's weights, the first of these that exists:
+//   model.safetensors, model.safetensors.index.json (+ its shards),
+//   pytorch_model.bin, pytorch_model.bin.index.json (+ its shards),
+// so safetensors are preferred when both are present. Shards are opened only
+// when a tensor in them is first requested, so a pipeline stage touches only
+// the shards of its own layers.
 class Checkpoint {
  public:
-  // Throws InputError when the directory has neither file, when the index is
-  // malformed, or when it names a shard that does not exist.
+  // Throws InputError when the directory has none of these files, when the
+  // index is malformed, or when it names a shard that does not exist.
   explicit Checkpoint(const std::string& model_dir);
 
   const std::string& dir() const { return dir_; }
   bool sharded() const { return !index_path_.empty(); }
   bool contains(const std::string& name) const;
+  // Every tensor name of the checkpoint (sharded: from the index, no shard opened).
+  std::vector<std::string> names() const;
+  // The file that lists the names: the single weights file or the index.
+  const std::string& listing_path() const { return sharded() ? index_path_ : single_path_; }
   // The tensor's bytes; throws InputError naming the file when the tensor is
   // missing or its dtype is not one lmgaze reads (F32, F16, BF16).
   TensorView tensor(const std::string& name);
@@ -85,13 +104,13 @@ class Checkpoint {
   int n_mapped_files() const { return static_cast<int>(files_.size()); }
 
  private:
-  SafetensorsFile& file(const std::string& path);
+  WeightFile& file(const std::string& path);
 
   std::string dir_;
-  std::string single_path_;                        // model.safetensors, when not sharded
-  std::string index_path_;                         // model.safetensors.index.json, when sharded
+  std::string single_path_;                        // the weights file, when not sharded
+  std::string index_path_;                         // the *.index.json, when sharded
   std::map<std::string, std::string> weight_map_;  // tensor name -> shard path (sharded only)
-  std::map<std::string, std::unique_ptr<SafetensorsFile>> files_;  // path -> mapped file
+  std::map<std::string, std::unique_ptr<WeightFile>> files_;  // path -> opened file
 };
 
 }  // namespace lmgaze

@@ -11,37 +11,22 @@ namespace lmgaze::run {
 
 namespace {
 
+// A known shape as its config.json would state it, read by the same parser
+// (and so sized by the same tensor table) as a checkpoint on disk.
+ModelConfig from_json(const std::string& text) { return parse_model_config(text, "known shape"); }
+
 ModelConfig llama(int hidden, int intermediate, int layers, int heads) {
-  ModelConfig c;
-  c.model_type = "llama";
-  c.hidden = hidden;
-  c.intermediate = intermediate;
-  c.n_layers = layers;
-  c.n_heads = heads;
-  c.n_kv_heads = heads;
-  c.vocab_size = 32000;
-  c.max_positions = 2048;
-  c.norm_eps = 1e-6;
-  c.activation = "silu";
-  c.source = "known shape";
-  return c;
+  return from_json(R"({"model_type": "llama", "hidden_size": )" + std::to_string(hidden) +
+                   R"(, "intermediate_size": )" + std::to_string(intermediate) +
+                   R"(, "num_hidden_layers": )" + std::to_string(layers) +
+                   R"(, "num_attention_heads": )" + std::to_string(heads) +
+                   R"(, "vocab_size": 32000, "max_position_embeddings": 2048})");
 }
 
 ModelConfig gpt2(int hidden, int layers, int heads) {
-  ModelConfig c;
-  c.model_type = "gpt2";
-  c.hidden = hidden;
-  c.intermediate = 4 * hidden;
-  c.n_layers = layers;
-  c.n_heads = heads;
-  c.n_kv_heads = heads;
-  c.vocab_size = 50257;
-  c.max_positions = 1024;
-  c.norm_eps = 1e-5;
-  c.tie_word_embeddings = true;
-  c.activation = "gelu_new";
-  c.source = "known shape";
-  return c;
+  return from_json(R"({"model_type": "gpt2", "n_embd": )" + std::to_string(hidden) +
+                   R"(, "n_layer": )" + std::to_string(layers) + R"(, "n_head": )" +
+                   std::to_string(heads) + R"(, "vocab_size": 50257, "n_positions": 1024})");
 }
 
 // The config.json values of the Hugging Face checkpoints.
@@ -112,7 +97,7 @@ std::vector<StageMemory> pipeline_memory(const ModelConfig& c, int stages, int b
   // The extraction's own layout (mpi/layout.hpp): layers weighed in bytes.
   const int64_t first = n_embedding_params(c) * bpp;
   int64_t last = n_head_params(c) * bpp;
-  if (c.tie_word_embeddings && stages > 1) last += V * C * bpp;  // lm_head = a copy of wte
+  if (stages > 1) last += n_tied_head_params(c) * bpp;  // a tied lm_head: a copy of the embedding
   const std::vector<int64_t> layer_bytes(static_cast<size_t>(c.n_layers),
                                          parameter_bytes_per_layer(c, bpp));
   const std::vector<mpi::Range> ranges = mpi::balance_stages(layer_bytes, first, last, stages);

@@ -46,7 +46,7 @@ TEST(ModelConfig, Gpt2SmallMatchesHuggingFaceCounts) {
 TEST(ModelConfig, Llama7BMatchesHuggingFaceCounts) {
   ModelConfig c = parse_model_config(kLlama7B, "config.json");
   EXPECT_EQ(c.n_kv_heads, 32);
-  EXPECT_EQ(c.rope_theta, 10000.0);
+  EXPECT_EQ(c.rotary.base, 10000.0);
   EXPECT_EQ(c.bos_id, 1);
   EXPECT_EQ(n_params(c), 6738415616);
   EXPECT_EQ(parameter_bytes_per_layer(c, 4), 4 * 202383360LL);
@@ -102,10 +102,12 @@ TEST(ModelConfig, SharedToyM) {
 }
 
 TEST(ModelConfig, UnsupportedModelType) {
-  EXPECT_EQ(error_of(R"({"model_type": "mistral"})"),
-            "dir/config.json: unsupported model_type 'mistral'; supported: gpt2, llama");
+  const std::string supported =
+      "supported: gemma, gpt2, gpt_neox, llama, mistral, olmo2, phi3, qwen2, qwen3";
+  EXPECT_EQ(error_of(R"({"model_type": "gemma2"})"),
+            "dir/config.json: unsupported model_type 'gemma2'; " + supported);
   EXPECT_EQ(error_of(R"({"hidden_size": 4})"),
-            "dir/config.json: unsupported model_type ''; supported: gpt2, llama");
+            "dir/config.json: unsupported model_type ''; " + supported);
 }
 
 TEST(ModelConfig, Defects) {
@@ -127,8 +129,8 @@ TEST(ModelConfig, Defects) {
             std::string::npos);
   EXPECT_NE(error_of(R"({"model_type": "llama", "hidden_size": 64, "intermediate_size": 9,
                          "num_attention_heads": 4, "num_hidden_layers": 1, "vocab_size": 9,
-                         "rope_scaling": {"type": "linear", "factor": 2.0}})")
-                .find("rotary scaling is not supported"),
+                         "rope_scaling": {"type": "yarn", "factor": 2.0}})")
+                .find("rotary scaling 'yarn' is not supported"),
             std::string::npos);
   EXPECT_NE(error_of(R"({"model_type": "llama", "hidden_size": 64, "intermediate_size": 9,
                          "num_attention_heads": 4, "num_hidden_layers": 1, "vocab_size": 9,
