@@ -106,6 +106,7 @@ void TinyModel::add(const std::string& name, std::vector<int64_t> shape, std::ve
 }
 
 std::string TinyModel::config_json() const {
+  if (!config_text.empty()) return config_text;
   json j;
   if (model_type == "gpt2") {
     j = {{"architectures", {"GPT2LMHeadModel"}},
@@ -195,6 +196,152 @@ TinyModel tiny_llama(uint64_t seed, int n_kv_heads, bool tie) {
   }
   m.add("model.norm.weight", {C}, draw(rng, C, 64, 192, 7));
   if (!tie) m.add("lm_head.weight", {m.vocab_size, C}, draw(rng, m.vocab_size * C, -127, 127, 7));
+  return m;
+}
+
+TinyModel tiny_family(const std::string& kind, uint64_t seed) {
+  std::mt19937_64 rng(seed);
+  TinyModel m;
+  const int C = kind == "gpt_neox" ? 32 : 16, NH = 4, L = 2, F = 24, V = 40;
+  int NKV = kind == "gemma" ? 1 : kind == "gpt_neox" ? 4 : 2;
+  int HS = (kind == "qwen3" || kind == "gemma" || kind == "llama3") ? 8 : C / NH;
+  const bool llama = kind == "llama3" || kind == "llama-v5";
+  m.model_type = llama ? "llama" : kind;
+  m.n_layers = L, m.n_heads = NH, m.n_kv_heads = NKV, m.hidden = C, m.intermediate = F;
+  m.vocab_size = V, m.max_positions = 64;
+  json cfg = {{"model_type", m.model_type},   {"hidden_size", C},       {"intermediate_size", F},
+              {"num_attention_heads", NH},    {"num_hidden_layers", L}, {"vocab_size", V},
+              {"max_position_embeddings", 64}};
+  const int64_t Q = int64_t(NH) * HS, KV = int64_t(NKV) * HS;
+  auto w = [&](const std::string& name, std::vector<int64_t> shape, int e = 7) {
+    m.add(name, shape, draw(rng, numel(shape), -127, 127, e));
+  };
+  // Norm weights near 1; Gemma stores w for a scale of 1 + w, so near 0.
+  auto n = [&](const std::string& name, int64_t size) {
+    if (kind == "gemma")
+      m.add(name, {size}, draw(rng, size, -64, 64, 7));
+    else
+      m.add(name, {size}, draw(rng, size, 64, 192, 7));
+  };
+
+  if (kind == "gpt_neox") {
+    cfg.update({{"rotary_pct", 0.5},
+                {"rotary_emb_base", 300},
+                {"use_parallel_residual", true},
+                {"layer_norm_eps", 1e-5},
+                {"hidden_act", "gelu"},
+                {"tie_word_embeddings", false}});
+    w("gpt_neox.embed_in.weight", {V, C});
+    for (int l = 0; l < L; ++l) {
+      const std::string p = "gpt_neox.layers." + std::to_string(l) + ".";
+      n(p + "input_layernorm.weight", C);
+      w(p + "input_layernorm.bias", {C}, 9);
+      w(p + "attention.query_key_value.weight", {3 * C, C});
+      w(p + "attention.query_key_value.bias", {3 * C}, 9);
+      w(p + "attention.dense.weight", {C, C}, 8);
+      w(p + "attention.dense.bias", {C}, 9);
+      n(p + "post_attention_layernorm.weight", C);
+      w(p + "post_attention_layernorm.bias", {C}, 9);
+      w(p + "mlp.dense_h_to_4h.weight", {F, C}, 8);
+      w(p + "mlp.dense_h_to_4h.bias", {F}, 9);
+      w(p + "mlp.dense_4h_to_h.weight", {C, F}, 8);
+      w(p + "mlp.dense_4h_to_h.bias", {C}, 9);
+    }
+    n("gpt_neox.final_layer_norm.weight", C);
+    w("gpt_neox.final_layer_norm.bias", {C}, 9);
+    w("embed_out.weight", {V, C});
+    m.config_text = cfg.dump(2);
+    return m;
+  }
+
+  cfg["num_key_value_heads"] = NKV;
+  cfg["rms_norm_eps"] = 1e-6;
+  if (HS != C / NH) cfg["head_dim"] = HS;
+  bool tie = false, qkv_bias = false, o_bias = false, mlp_bias = false;
+  if (kind == "mistral") {
+    cfg.update({{"rope_theta", 500.0}, {"sliding_window", 4}, {"hidden_act", "silu"}});
+  } else if (kind == "qwen2") {
+    tie = qkv_bias = true;
+    cfg.update({{"rope_theta", 700.0}, {"use_sliding_window", false}, {"sliding_window", 4}});
+  } else if (kind == "qwen3") {
+    cfg.update({{"rope_theta", 800.0}, {"attention_bias", false}});
+  } else if (kind == "gemma") {
+    tie = true;
+    cfg.update({{"rope_theta", 600.0},
+                {"hidden_act", "gelu_pytorch_tanh"},
+                {"hidden_activation", "gelu_pytorch_tanh"}});
+  } else if (kind == "phi3") {
+    cfg.update({{"rope_theta", 400.0},
+                {"partial_rotary_factor", 0.5},
+                {"sliding_window", 5},
+                {"rms_norm_eps", 1e-5}});
+  } else if (kind == "olmo2") {
+    cfg.update({{"rope_theta", 900.0}, {"rms_norm_eps", 1e-5}});
+  } else if (kind == "llama3") {
+    tie = qkv_bias = o_bias = mlp_bias = true;
+    cfg.update({{"rope_theta", 500.0},
+                {"attention_bias", true},
+                {"mlp_bias", true},
+                {"rope_scaling",
+                 {{"rope_type", "llama3"},
+                  {"factor", 4.0},
+                  {"low_freq_factor", 1.0},
+                  {"high_freq_factor", 4.0},
+                  {"original_max_position_embeddings", 8}}}});
+  } else if (kind == "llama-v5") {
+    cfg.update(
+        {{"dtype", "float32"},
+         {"rope_parameters", {{"rope_type", "linear"}, {"rope_theta", 500.0}, {"factor", 2.0}}}});
+  } else {
+    throw std::logic_error("tiny_family: unknown kind " + kind);
+  }
+  cfg["tie_word_embeddings"] = tie;
+  w("model.embed_tokens.weight", {V, C});
+  for (int l = 0; l < L; ++l) {
+    const std::string p = "model.layers." + std::to_string(l) + ".";
+    const std::string a = p + "self_attn.";
+    if (kind != "olmo2") n(p + "input_layernorm.weight", C);
+    if (kind == "phi3") {
+      w(a + "qkv_proj.weight", {Q + 2 * KV, C});
+    } else {
+      w(a + "q_proj.weight", {Q, C});
+      w(a + "k_proj.weight", {KV, C});
+      w(a + "v_proj.weight", {KV, C}, 8);
+      if (qkv_bias) {
+        w(a + "q_proj.bias", {Q}, 8);
+        w(a + "k_proj.bias", {KV}, 8);
+        w(a + "v_proj.bias", {KV}, 8);
+      }
+    }
+    w(a + "o_proj.weight", {C, Q}, 8);
+    if (o_bias) w(a + "o_proj.bias", {C}, 9);
+    if (kind == "qwen3") {
+      n(a + "q_norm.weight", HS);
+      n(a + "k_norm.weight", HS);
+    }
+    if (kind == "olmo2") {
+      n(a + "q_norm.weight", Q);
+      n(a + "k_norm.weight", KV);
+    }
+    n(p + "post_attention_layernorm.weight", C);
+    if (kind == "phi3") {
+      w(p + "mlp.gate_up_proj.weight", {2 * F, C}, 8);
+    } else {
+      w(p + "mlp.gate_proj.weight", {F, C}, 8);
+      w(p + "mlp.up_proj.weight", {F, C}, 8);
+      if (mlp_bias) {
+        w(p + "mlp.gate_proj.bias", {F}, 9);
+        w(p + "mlp.up_proj.bias", {F}, 9);
+      }
+    }
+    w(p + "mlp.down_proj.weight", {C, F}, 8);
+    if (mlp_bias) w(p + "mlp.down_proj.bias", {C}, 9);
+    if (kind == "olmo2") n(p + "post_feedforward_layernorm.weight", C);
+  }
+  n("model.norm.weight", C);
+  if (!tie) w("lm_head.weight", {V, C});
+  m.tie_word_embeddings = tie;
+  m.config_text = cfg.dump(2);
   return m;
 }
 

@@ -24,6 +24,7 @@ struct TinyModel {
   std::vector<std::string> names;                      // tensors in writing order
   std::map<std::string, std::vector<int64_t>> shapes;  // name -> shape
   std::map<std::string, std::vector<double>> values;   // name -> row-major values
+  std::string config_text;  // when set, config_json() returns it (tiny_family)
 
   int head_dim() const { return hidden / n_heads; }
   void add(const std::string& name, std::vector<int64_t> shape, std::vector<double> v);
@@ -35,6 +36,17 @@ struct TinyModel {
 TinyModel tiny_gpt2(uint64_t seed = 1);
 // Seeded random LLaMA: 3 layers, 4 heads, C 16, F 40, V 50; n_kv_heads 2 is GQA.
 TinyModel tiny_llama(uint64_t seed = 2, int n_kv_heads = 2, bool tie = false);
+// A seeded random checkpoint of one of the newer families, with transformers'
+// tensor names and config keys written out here by hand (not from lmgaze's
+// tables): "mistral" (sliding window 4), "qwen2" (q/k/v biases, tied),
+// "qwen3" (head_dim 8 != C/NH, per-head q/k norms), "gemma" (MQA, head_dim 8,
+// tied, tanh-GELU), "phi3" (fused projections, partial rotary 0.5, window 5),
+// "gpt_neox" (Pythia: fused per-head qkv, rotary_pct 0.5, parallel residual),
+// "olmo2" (q/k norms, post-norms), "llama3" (LLaMA with llama3 rope scaling,
+// attention and MLP biases, head_dim 8, tied) and "llama-v5" (LLaMA whose base
+// 500 and linear scaling sit in transformers 5's rope_parameters).
+TinyModel tiny_family(const std::string& kind, uint64_t seed = 5);
+
 // The same LLaMA as `gqa` with each key/value head repeated for its query heads:
 // an ordinary multi-head model that must compute exactly what `gqa` computes.
 TinyModel expand_kv_heads(const TinyModel& gqa);

@@ -1,5 +1,6 @@
 #!/usr/bin/env python3
-"""Independent numpy forward pass of GPT-2 and LLaMA Hugging Face checkpoints.
+"""Independent numpy forward pass of Hugging Face checkpoints: GPT-2, LLaMA,
+Mistral, Qwen2, Qwen3, Gemma, Phi-3, OLMo 2 and GPT-NeoX.
 
 Reads config.json and the safetensors weights with numpy alone (no torch, no
 transformers), runs each token id sequence in float64, and writes every layer's
@@ -85,22 +86,67 @@ def silu(x):
     return x / (1.0 + np.exp(-x))
 
 
-def rope(x, theta):
-    """Rotate-half rotary embedding of x [H, T, D]: channel d pairs with d + D/2."""
-    _, T, D = x.shape
+def gelu_erf(x):
+    from math import erf
+    return 0.5 * x * (1.0 + np.vectorize(erf)(x / np.sqrt(2.0)))
+
+
+def rope(x, theta, inv_freq=None):
+    """Rotate-half rotary embedding of x [H, T, HS]: channel d pairs with d + D/2 for
+    the first D = 2 * len(inv_freq) channels; the rest pass through (partial rotary)."""
+    _, T, HS = x.shape
+    if inv_freq is None:
+        inv_freq = theta ** (-np.arange(0, HS, 2, dtype=np.float64) / HS)  # [HS/2]
+    D = 2 * len(inv_freq)
     half = D // 2
-    inv_freq = theta ** (-np.arange(0, D, 2, dtype=np.float64) / D)  # [D/2]
     angle = np.outer(np.arange(T, dtype=np.float64), inv_freq)       # [T, D/2]
     cos, sin = np.cos(angle), np.sin(angle)
-    x1, x2 = x[..., :half], x[..., half:]
-    return np.concatenate([x1 * cos - x2 * sin, x2 * cos + x1 * sin], axis=-1)
+    x1, x2, rest = x[..., :half], x[..., half:D], x[..., D:]
+    return np.concatenate([x1 * cos - x2 * sin, x2 * cos + x1 * sin, rest], axis=-1)
 
 
-def causal_attention(q, k, v):
-    """q, k, v [H, T, D] -> out [H, T, D], probs [H, T, T]."""
+def rope_settings(cfg, theta_key="rope_theta", fraction_key="partial_rotary_factor",
+                  fraction_default=1.0):
+    """(theta, fraction, scaling dict) from a transformers 4 or 5 config."""
+    params = dict(cfg.get("rope_scaling") or {})
+    params.update(cfg.get("rope_parameters") or {})
+    theta = cfg.get(theta_key, cfg.get("rope_theta", params.get("rope_theta", 10000.0)))
+    fraction = cfg.get(fraction_key, cfg.get("partial_rotary_factor",
+                                             params.get("partial_rotary_factor", fraction_default)))
+    return theta, fraction, params
+
+
+def inv_frequencies(theta, dim, params):
+    """transformers' modeling_rope_utils: default, linear, dynamic (short sequences), llama3."""
+    inv = 1.0 / theta ** (np.arange(0, dim, 2, dtype=np.float64) / dim)
+    kind = params.get("rope_type", params.get("type", "default"))
+    if kind in ("default", "dynamic"):
+        return inv
+    if kind == "linear":
+        return inv / params["factor"]
+    if kind == "llama3":
+        factor, lo, hi = params["factor"], params["low_freq_factor"], params["high_freq_factor"]
+        old = params["original_max_position_embeddings"]
+        low_wavelen, high_wavelen = old / lo, old / hi
+        wavelen = 2 * np.pi / inv
+        scaled = np.where(wavelen > low_wavelen, inv / factor, inv)
+        smooth = (old / wavelen - lo) / (hi - lo)
+        smoothed = (1 - smooth) * scaled / factor + smooth * scaled
+        medium = (wavelen >= high_wavelen) & (wavelen <= low_wavelen)
+        return np.where(medium, smoothed, scaled)
+    raise SystemExit(f"rope type {kind!r} not in this reference")
+
+
+def causal_attention(q, k, v, window=None):
+    """q, k, v [H, T, D] -> out [H, T, D], probs [H, T, T]. With a window, query i
+    sees keys j with i - window < j <= i."""
     T, D = q.shape[1], q.shape[2]
     s = q @ k.transpose(0, 2, 1) / np.sqrt(D)
-    s[:, np.triu(np.ones((T, T), dtype=bool), 1)] = -np.inf
+    i, j = np.meshgrid(np.arange(T), np.arange(T), indexing="ij")
+    hidden = j > i
+    if window:
+        hidden |= j <= i - window
+    s[:, hidden] = -np.inf
     s = s - s.max(-1, keepdims=True)
     p = np.exp(s)
     p = p / p.sum(-1, keepdims=True)
@@ -149,30 +195,124 @@ def gpt2_forward(cfg, w, ids):
     return attention, logits
 
 
-def llama_forward(cfg, w, ids):
-    nh = cfg["num_attention_heads"]
+def rms_norm_offset(x, w, eps):
+    """Gemma: x / rms(x) * (1 + w)."""
+    return x / np.sqrt((x * x).mean(-1, keepdims=True) + eps) * (1.0 + w)
+
+
+def decoder_forward(cfg, w, ids):
+    """LLaMA-shaped families: llama, mistral, qwen2, qwen3, gemma, phi3, olmo2,
+    written from transformers' modeling_<family>.py, one branch per difference."""
+    kind = cfg["model_type"]
+    C, nh = cfg["hidden_size"], cfg["num_attention_heads"]
     nkv = cfg.get("num_key_value_heads") or nh
-    eps, theta = cfg.get("rms_norm_eps", 1e-6), cfg.get("rope_theta", 10000.0)
+    hs = cfg.get("head_dim") or C // nh
+    if kind == "phi3":
+        hs = C // nh
+    eps = cfg.get("rms_norm_eps", 1e-5 if kind in ("phi3", "olmo2") else 1e-6)
+    theta, fraction, params = rope_settings(cfg)
+    inv = inv_frequencies(theta, int(hs * fraction), params)
+    window = cfg.get("sliding_window") if kind in ("mistral", "phi3") else None
+    norm = rms_norm_offset if kind == "gemma" else rms_norm
+    if kind == "gemma":
+        act = cfg.get("hidden_activation") or cfg.get("hidden_act", "gelu_pytorch_tanh")
+    else:
+        act = cfg.get("hidden_act", "silu")
+    f = {"silu": silu, "gelu_pytorch_tanh": gelu_new, "gelu_new": gelu_new, "gelu": gelu_erf}[act]
+    qkv_bias = kind == "qwen2" or cfg.get("attention_bias", False)
+    o_bias = kind != "qwen2" and cfg.get("attention_bias", False)
+
+    def lin(x, p):
+        y = x @ w[p + ".weight"].T
+        return y + w[p + ".bias"] if (p + ".bias") in w else y
+
     x = w["model.embed_tokens.weight"][ids]
+    if kind == "gemma":
+        x = x * np.sqrt(C)
     attention = []
     for l in range(cfg["num_hidden_layers"]):
         p = f"model.layers.{l}."
-        a = rms_norm(x, w[p + "input_layernorm.weight"], eps)
-        q = rope(heads(a @ w[p + "self_attn.q_proj.weight"].T, nh), theta)
-        k = rope(heads(a @ w[p + "self_attn.k_proj.weight"].T, nkv), theta)
-        v = heads(a @ w[p + "self_attn.v_proj.weight"].T, nkv)
+        a = x if kind == "olmo2" else norm(x, w[p + "input_layernorm.weight"], eps)
+        if kind == "phi3":
+            qkv = a @ w[p + "self_attn.qkv_proj.weight"].T
+            q, k, v = np.split(qkv, [nh * hs, nh * hs + nkv * hs], axis=-1)
+        else:
+            assert ((p + "self_attn.q_proj.bias") in w) == bool(qkv_bias)
+            q = lin(a, p + "self_attn.q_proj")
+            k = lin(a, p + "self_attn.k_proj")
+            v = lin(a, p + "self_attn.v_proj")
+        if kind == "olmo2":  # one norm over all heads' channels
+            q = rms_norm(q, w[p + "self_attn.q_norm.weight"], eps)
+            k = rms_norm(k, w[p + "self_attn.k_norm.weight"], eps)
+        q, k, v = heads(q, nh), heads(k, nkv), heads(v, nkv)
+        if kind == "qwen3":  # one norm per head
+            q = rms_norm(q, w[p + "self_attn.q_norm.weight"], eps)
+            k = rms_norm(k, w[p + "self_attn.k_norm.weight"], eps)
+        q, k = rope(q, theta, inv), rope(k, theta, inv)
         # grouped-query: query head h reads key/value head h // (nh / nkv)
         k, v = np.repeat(k, nh // nkv, axis=0), np.repeat(v, nh // nkv, axis=0)
-        y, probs = causal_attention(q, k, v)
+        y, probs = causal_attention(q, k, v, window)
         attention.append(probs)
-        x = x + merge(y) @ w[p + "self_attn.o_proj.weight"].T
-        b = rms_norm(x, w[p + "post_attention_layernorm.weight"], eps)
-        g = silu(b @ w[p + "mlp.gate_proj.weight"].T) * (b @ w[p + "mlp.up_proj.weight"].T)
-        x = x + g @ w[p + "mlp.down_proj.weight"].T
-    x = rms_norm(x, w["model.norm.weight"], eps)
-    tied = cfg.get("tie_word_embeddings", False)
+        assert ((p + "self_attn.o_proj.bias") in w) == bool(o_bias)
+        o = lin(merge(y), p + "self_attn.o_proj")
+        if kind == "olmo2":
+            x = x + rms_norm(o, w[p + "post_attention_layernorm.weight"], eps)
+            b = x
+        else:
+            x = x + o
+            b = norm(x, w[p + "post_attention_layernorm.weight"], eps)
+        if kind == "phi3":
+            gate, up = np.split(b @ w[p + "mlp.gate_up_proj.weight"].T, 2, axis=-1)
+            m = (up * f(gate)) @ w[p + "mlp.down_proj.weight"].T
+        else:
+            m = lin(f(lin(b, p + "mlp.gate_proj")) * lin(b, p + "mlp.up_proj"), p + "mlp.down_proj")
+        if kind == "olmo2":
+            m = rms_norm(m, w[p + "post_feedforward_layernorm.weight"], eps)
+        x = x + m
+    x = norm(x, w["model.norm.weight"], eps)
+    tied = cfg.get("tie_word_embeddings", kind == "gemma")
     logits = x @ (w["model.embed_tokens.weight"] if tied else w["lm_head.weight"]).T
     return attention, logits
+
+
+def gpt_neox_forward(cfg, w, ids):
+    """GPT-NeoX (Pythia), from transformers' modeling_gpt_neox.py."""
+    C, nh = cfg["hidden_size"], cfg["num_attention_heads"]
+    hs = C // nh
+    eps = cfg.get("layer_norm_eps", 1e-5)
+    theta, fraction, params = rope_settings(cfg, "rotary_emb_base", "rotary_pct", 0.25)
+    inv = inv_frequencies(theta, int(hs * fraction), params)
+    act = {"gelu": gelu_erf, "gelu_new": gelu_new}[cfg.get("hidden_act", "gelu")]
+    T = len(ids)
+    x = w["gpt_neox.embed_in.weight"][ids]
+    attention = []
+    for l in range(cfg["num_hidden_layers"]):
+        p = f"gpt_neox.layers.{l}."
+        a = layer_norm(x, w[p + "input_layernorm.weight"], w[p + "input_layernorm.bias"], eps)
+        qkv = (a @ w[p + "attention.query_key_value.weight"].T
+               + w[p + "attention.query_key_value.bias"])
+        qkv = qkv.reshape(T, nh, 3 * hs).transpose(1, 0, 2)  # [nh, T, 3 hs]: q|k|v per head
+        q, k, v = qkv[..., :hs], qkv[..., hs:2 * hs], qkv[..., 2 * hs:]
+        q, k = rope(q, theta, inv), rope(k, theta, inv)
+        y, probs = causal_attention(q, k, v)
+        attention.append(probs)
+        o = merge(y) @ w[p + "attention.dense.weight"].T + w[p + "attention.dense.bias"]
+
+        def mlp(h):
+            h = act(h @ w[p + "mlp.dense_h_to_4h.weight"].T + w[p + "mlp.dense_h_to_4h.bias"])
+            return h @ w[p + "mlp.dense_4h_to_h.weight"].T + w[p + "mlp.dense_4h_to_h.bias"]
+
+        ln2 = (w[p + "post_attention_layernorm.weight"], w[p + "post_attention_layernorm.bias"])
+        if cfg.get("use_parallel_residual", True):
+            x = x + o + mlp(layer_norm(x, *ln2, eps))
+        else:
+            x = x + o
+            x = x + mlp(layer_norm(x, *ln2, eps))
+    x = layer_norm(x, w["gpt_neox.final_layer_norm.weight"],
+                   w["gpt_neox.final_layer_norm.bias"], eps)
+    tied = cfg.get("tie_word_embeddings", False)
+    head = w["gpt_neox.embed_in.weight"] if tied else w["embed_out.weight"]
+    return attention, x @ head.T
 
 
 def main():
@@ -185,7 +325,10 @@ def main():
 
     with open(os.path.join(args.model, "config.json")) as f:
         cfg = json.load(f)
-    forward = {"gpt2": gpt2_forward, "llama": llama_forward}.get(cfg.get("model_type"))
+    forward = {"gpt2": gpt2_forward, "llama": decoder_forward, "mistral": decoder_forward,
+               "qwen2": decoder_forward, "qwen3": decoder_forward, "gemma": decoder_forward,
+               "phi3": decoder_forward, "olmo2": decoder_forward,
+               "gpt_neox": gpt_neox_forward}.get(cfg.get("model_type"))
     if forward is None:
         sys.exit(f"{args.model}/config.json: unsupported model_type {cfg.get('model_type')!r}")
     w = read_weights(args.model)
