@@ -54,6 +54,7 @@ DivergenceResult run_divergence(const DivergenceOptions& options, MPI_Comm comm)
   MPI_Comm_rank(comm, &rank);
   const AttentionReader a(options.a_path), b(options.b_path);
   a.sentences().require_same(b.sentences(), a.path(), b.path());
+  require_same_text(a.meta().text_hash, a.path(), b.meta().text_hash, b.path());
   DivergenceResult result;
   result.a_model = a.meta().model_name;
   result.b_model = b.meta().model_name;
@@ -70,10 +71,19 @@ DivergenceResult run_divergence(const DivergenceOptions& options, MPI_Comm comm)
     result.b_layers = result.a_layers;
   } else {
     result.mode = "part";
-    if (options.parts < 1 || options.parts > std::min(a.n_layers(), b.n_layers()))
-      throw InputError("--parts " + std::to_string(options.parts) +
-                       " must be between 1 and the smaller layer count (" +
-                       std::to_string(std::min(a.n_layers(), b.n_layers())) + ")");
+    const int fewest = std::min(a.n_layers(), b.n_layers());
+    if (options.parts < 1 || options.parts > fewest) {
+      const std::string counts = a.path() + " has " + std::to_string(a.n_layers()) +
+                                 " layers and " + b.path() + " has " + std::to_string(b.n_layers());
+      // Without --parts the 4 parts are lmgaze's default, not the user's choice.
+      if (!options.force_parts)
+        throw InputError(
+            counts + ": different layer counts are compared in " + std::to_string(options.parts) +
+            " parts by default, which needs at " + "least " + std::to_string(options.parts) +
+            " layers in each; give --parts N with N from 1 to " + std::to_string(fewest));
+      throw InputError("--parts " + std::to_string(options.parts) + " must be between 1 and " +
+                       std::to_string(fewest) + " (" + counts + ")");
+    }
     result.a_layers = layer_parts(a.n_layers(), options.parts);
     result.b_layers = layer_parts(b.n_layers(), options.parts);
   }

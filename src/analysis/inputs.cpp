@@ -2,7 +2,9 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdio>
 #include <filesystem>
+#include <limits>
 
 #include "common/error.hpp"
 
@@ -106,6 +108,47 @@ void require_reader_data(const std::vector<uint8_t>& missing, const SentenceTabl
                                        " has no " + readers.view +
                                        " data for any sentence (leave it out with --exclude " +
                                        readers.subjects[r] + ")");
+  }
+}
+
+void require_same_text(const std::string& hash_a, const std::string& path_a,
+                       const std::string& hash_b, const std::string& path_b) {
+  if (hash_a.empty() || hash_b.empty() || hash_a == hash_b) return;
+  throw InputError(path_a, "made from another text than " + path_b + " (text_hash " + hash_a +
+                               " vs " + hash_b +
+                               "): the sentences have the same shape but not the same words");
+}
+
+void require_reader_variance(const std::vector<double>& values, const std::vector<uint8_t>& missing,
+                             const SentenceTable& sentences, size_t s_begin, size_t s_end,
+                             const ReaderSelection& readers, const std::string& store_path,
+                             MPI_Comm comm) {
+  const size_t n = readers.subjects.size(), n_sent = sentences.size();
+  const int64_t p0 = sentences.pair_offset[s_begin];
+  const auto pairs = static_cast<size_t>(sentences.pair_offset[s_end] - p0);
+  // [readers] lowest and highest value over the sentences each reader has.
+  std::vector<double> lo(n, std::numeric_limits<double>::infinity());
+  std::vector<double> hi(n, -std::numeric_limits<double>::infinity());
+  for (size_t r = 0; r < n; ++r)
+    for (size_t s = s_begin; s < s_end; ++s) {
+      if (missing[r * n_sent + s]) continue;
+      for (int64_t i = sentences.pair_offset[s]; i < sentences.pair_offset[s + 1]; ++i) {
+        const double v = values[r * pairs + static_cast<size_t>(i - p0)];
+        lo[r] = std::min(lo[r], v);
+        hi[r] = std::max(hi[r], v);
+      }
+    }
+  MPI_Allreduce(MPI_IN_PLACE, lo.data(), static_cast<int>(n), MPI_DOUBLE, MPI_MIN, comm);
+  MPI_Allreduce(MPI_IN_PLACE, hi.data(), static_cast<int>(n), MPI_DOUBLE, MPI_MAX, comm);
+  for (size_t r = 0; r < n; ++r) {
+    if (hi[r] > lo[r]) continue;
+    char value[32];
+    std::snprintf(value, sizeof value, "%g", lo[r]);
+    throw InputError(store_path, "subject " + readers.subjects[r] + " of group " + readers.group +
+                                     ": every " + readers.view + " value is " + value +
+                                     " (no variance, e.g. forward saccades only), so its R² is "
+                                     "undefined; leave it out with --exclude " +
+                                     readers.subjects[r]);
   }
 }
 

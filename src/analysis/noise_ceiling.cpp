@@ -86,6 +86,8 @@ NoiseCeilingResult run_noise_ceiling(const HumanStore& store, const NoiseCeiling
           missing[r * sent.size() + s] = 1;
   mpi::allreduce_max(missing, comm);
   require_reader_data(missing, sent, result.readers, store.path());
+  require_reader_variance(values, missing, sent, mine.begin, mine.end, result.readers, store.path(),
+                          comm);
   result.missing = summarize_missing(missing, sent, static_cast<size_t>(n));
 
   std::vector<double> moments(static_cast<size_t>(n) * kCeilingMoments, 0.0);

@@ -18,6 +18,7 @@ ResemblanceResult run_resemblance(const ResemblanceOptions& options, MPI_Comm co
   const AttentionReader model(options.model_path);
   const HumanStore store(options.human_path);
   model.sentences().require_same(store.sentences(), model.path(), store.path());
+  require_same_text(model.meta().text_hash, model.path(), store.text_hash(), store.path());
   result.model_name = model.meta().model_name;
   result.n_layers = model.n_layers();
   result.n_heads = model.n_heads();
@@ -43,6 +44,8 @@ ResemblanceResult run_resemblance(const ResemblanceOptions& options, MPI_Comm co
   mpi::allreduce_max(missing, comm);
   result.time.reduce += MPI_Wtime() - t1;
   require_reader_data(missing, sent, result.readers, store.path());
+  require_reader_variance(values, missing, sent, mine.begin, mine.end, result.readers, store.path(),
+                          comm);
   result.missing = summarize_missing(missing, sent, static_cast<size_t>(n_readers));
 
   const MomentPlan plan(sent, mine.begin, mine.end, folds, n_readers, missing);
@@ -101,6 +104,13 @@ ResemblanceResult run_resemblance(const ResemblanceOptions& options, MPI_Comm co
     result.ceiling_detail = run_noise_ceiling(store, nc, comm);
     result.ceiling = result.ceiling_detail.ceiling.mean;
     result.ceiling_source = "computed";
+    // R² is in [0, 1] for every reader, so only degenerate data get here; a
+    // resemblance divided by it would be inf or NaN.
+    if (rank == 0 && !(result.ceiling > 0 && result.ceiling <= 1))
+      throw InputError(store.path(), "noise ceiling of group " + options.group + " is " +
+                                         std::to_string(result.ceiling) +
+                                         ": the readers do not agree with their group mean at "
+                                         "all, so a resemblance cannot be divided by it");
   } else {
     result.ceiling_source = "none (fewer than 2 readers; give one with --ceiling)";
   }

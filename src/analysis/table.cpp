@@ -50,7 +50,12 @@ void Table::write(const std::string& path) const {
 }
 
 std::string Table::num(double value) {
-  if (std::isnan(value)) return "";
+  if (std::isnan(value)) return "";  // undefined: an empty field, never "nan"
+  // No table holds inf: it only arises from values out of any plausible range,
+  // which the readers refuse; this is the last guard, not the first.
+  if (std::isinf(value))
+    throw InputError(
+        "a result is infinite: the inputs hold values out of range (no table written)");
   char buf[32];
   std::snprintf(buf, sizeof buf, "%.17g", value);
   return buf;

@@ -79,6 +79,8 @@ TrivialResult run_trivial_human(const std::string& human_path, const std::string
   load_targets(values, sent, mine.begin, mine.end, n, y, missing);
   mpi::allreduce_max(missing, comm);
   require_reader_data(missing, sent, result.readers, store.path());
+  require_reader_variance(values, missing, sent, mine.begin, mine.end, result.readers, store.path(),
+                          comm);
   result.missing = summarize_missing(missing, sent, static_cast<size_t>(n));
   const MomentPlan plan(sent, mine.begin, mine.end, 1, n, missing);
   Moments moments(kTrivialPatterns, plan);

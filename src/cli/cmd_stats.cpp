@@ -138,8 +138,9 @@ int run_stats_paired(const Args& args) {
 
   const CsvTable ta = read_csv((*vm)["a"].as<std::string>());
   const CsvTable tb = read_csv((*vm)["b"].as<std::string>());
-  const LayerwiseComparison c =
-      compare_layerwise(select_rows(ta, fa), select_rows(tb, fb), columns, alpha);
+  const TableRows ra = select_rows(ta, fa), rb = select_rows(tb, fb);
+  require_same_group(ra, rb);
+  const LayerwiseComparison c = compare_layerwise(ra, rb, columns, alpha);
   const size_t m = c.layers.size();
 
   std::cout << "paired t-test of " << columns.value << " per " << columns.key << ", over "

@@ -4,13 +4,17 @@
 // `lmgaze ...` is a one-rank MPI job). Errors a user can fix are printed as
 // one line and give exit code 2; anything unexpected gives exit code 3.
 #include <mpi.h>
+#include <unistd.h>
 
 #include <cstdlib>
+#include <filesystem>
 #include <iostream>
 #include <string>
 
 #include "cli/commands.hpp"
 #include "common/error.hpp"
+#include "common/inputs.hpp"
+#include "io/hdf5.hpp"
 #include "lmgaze_version.hpp"
 
 namespace {
@@ -66,6 +70,8 @@ int main(int argc, char** argv) {
   // user set wins.
   setenv("OMPI_MCA_ess_singleton_isolated", "1", /*overwrite=*/0);
   MPI_Init(&argc, &argv);
+  // Every file a command reads is noted; no output may replace one.
+  lmgaze::track_inputs(true);
   std::vector<std::string> words(argv + 1, argv + argc);
   int code = 0;
   if (words.empty() || words[0] == "--help" || words[0] == "-h" || words[0] == "help") {
@@ -82,10 +88,22 @@ int main(int argc, char** argv) {
         code = command->run(std::vector<std::string>(words.begin() + used, words.end()));
       } catch (const lmgaze::InputError& e) {
         code = report(e.what(), 2);
+      } catch (const std::filesystem::filesystem_error& e) {
+        // A directory that cannot be made or written, a file in the way: the
+        // user's to fix, so one line and exit 2, the path first.
+        code = report(e.path1().string() + ": " + e.code().message() + " (" + e.what() + ")", 2);
       } catch (const std::exception& e) {
         code = report(std::string("internal error: ") + e.what(), 3);
       }
     }
+  }
+  if (lmgaze::h5::shutdown_unsafe()) {
+    // A file failed to close (disk full, file-size limit): HDF5's shutdown,
+    // which MPI_Finalize runs, would crash on it. The error is reported and
+    // the partial output removed; end here, with the error's exit code.
+    std::cout.flush();
+    std::cerr.flush();
+    _exit(code != 0 ? code : 2);
   }
   MPI_Finalize();
   return code;

@@ -1,9 +1,11 @@
 #include "common/corpus.hpp"
 
+#include <cstdio>
 #include <fstream>
 #include <sstream>
 
 #include "common/error.hpp"
+#include "common/inputs.hpp"
 #include "common/tril.hpp"
 
 namespace lmgaze {
@@ -19,6 +21,118 @@ std::vector<int64_t> Corpus::pair_offsets() const { return tril_offsets(n_words(
 
 int Corpus::n_articles() const { return sentences.empty() ? 0 : sentences.back().article + 1; }
 
+namespace {
+
+// Decodes the UTF-8 character at text[i] into *cp; returns its length in
+// bytes, or 0 when the bytes there are not UTF-8 (a stray continuation byte,
+// a truncated sequence, an overlong form, a surrogate, beyond U+10FFFF).
+size_t decode_utf8(const std::string& text, size_t i, char32_t* cp) {
+  const auto b0 = static_cast<unsigned char>(text[i]);
+  if (b0 < 0x80) {
+    *cp = b0;
+    return 1;
+  }
+  size_t n;
+  char32_t c, min;
+  if ((b0 & 0xE0) == 0xC0) {
+    n = 2, c = b0 & 0x1F, min = 0x80;
+  } else if ((b0 & 0xF0) == 0xE0) {
+    n = 3, c = b0 & 0x0F, min = 0x800;
+  } else if ((b0 & 0xF8) == 0xF0) {
+    n = 4, c = b0 & 0x07, min = 0x10000;
+  } else {
+    return 0;
+  }
+  if (i + n > text.size()) return 0;
+  for (size_t k = 1; k < n; ++k) {
+    const auto b = static_cast<unsigned char>(text[i + k]);
+    if ((b & 0xC0) != 0x80) return 0;
+    c = (c << 6) | (b & 0x3F);
+  }
+  if (c < min || c > 0x10FFFF || (c >= 0xD800 && c <= 0xDFFF)) return 0;
+  *cp = c;
+  return n;
+}
+
+std::string code_point(char32_t c) {
+  char buf[16];
+  std::snprintf(buf, sizeof buf, "U+%04X", static_cast<unsigned>(c));
+  return buf;
+}
+
+// Why character c cannot stand inside a sentence, or "" when it can. A word
+// is any run of printable characters; the only separator is U+0020 (METHODS.md
+// section 1), so every other kind of whitespace is refused rather than read as
+// part of a word or guessed to be a separator.
+std::string forbidden(char32_t c) {
+  const std::string separators = "; words are separated by single spaces (U+0020)";
+  switch (c) {
+    case '\t':
+      return "tab in sentence" + separators;
+    case '\r':
+      return "carriage return (CR) inside a line: line ends must be LF or CRLF (a file with "
+             "CR-only line ends must be converted)";
+    case 0x0B:
+      return "vertical tab (U+000B) in sentence" + separators;
+    case 0x0C:
+      return "form feed (U+000C) in sentence" + separators;
+    case 0x00:
+      return "NUL byte (U+0000) in sentence";
+    case 0xA0:
+      return "no-break space (U+00A0) in sentence" + separators;
+    case 0xFFFD:
+      return "replacement character U+FFFD in sentence (the text was damaged by a failed "
+             "conversion; restore the original characters)";
+    case 0xFEFF:
+      return "byte-order mark / zero-width no-break space (U+FEFF) inside the text";
+    default:
+      break;
+  }
+  if (c < 0x20 || c == 0x7F || (c >= 0x80 && c <= 0x9F))
+    return "control character " + code_point(c) + " in sentence";
+  const bool space = c == 0x1680 || (c >= 0x2000 && c <= 0x200A) || c == 0x2028 || c == 0x2029 ||
+                     c == 0x202F || c == 0x205F || c == 0x3000;
+  if (space) return "whitespace character " + code_point(c) + " in sentence" + separators;
+  if (c == 0x200B || c == 0x2060)
+    return "invisible zero-width character " + code_point(c) + " in sentence";
+  if ((c >= 0xFDD0 && c <= 0xFDEF) || (c & 0xFFFE) == 0xFFFE)
+    return "Unicode noncharacter " + code_point(c) + " in sentence";
+  return "";
+}
+
+// Checks every character of one line (without its line end); InputError at
+// line:column (1-based, in characters) for bytes that are not UTF-8 or a
+// character a sentence cannot hold.
+void check_characters(const std::string& line, long line_no, const std::string& source) {
+  long column = 0;
+  for (size_t i = 0; i < line.size();) {
+    ++column;
+    char32_t c = 0;
+    const size_t n = decode_utf8(line, i, &c);
+    if (n == 0) {
+      char byte[8];
+      std::snprintf(byte, sizeof byte, "0x%02X", static_cast<unsigned char>(line[i]));
+      throw InputError(source, line_no, column,
+                       std::string("not UTF-8 (byte ") + byte +
+                           "); lmgaze reads text as UTF-8 only (convert the file, e.g. with "
+                           "iconv)");
+    }
+    const std::string why = forbidden(c);
+    if (!why.empty()) throw InputError(source, line_no, column, why);
+    i += n;
+  }
+}
+
+// 1-based character column of byte offset `byte` in a valid UTF-8 line.
+long column_of(const std::string& line, size_t byte) {
+  long column = 1;
+  for (size_t i = 0; i < byte && i < line.size(); ++i)
+    if ((static_cast<unsigned char>(line[i]) & 0xC0) != 0x80) ++column;
+  return column;
+}
+
+}  // namespace
+
 Sentence make_sentence(const std::string& text, int article, int index, long line,
                        const std::string& source) {
   Sentence s;
@@ -26,15 +140,18 @@ Sentence make_sentence(const std::string& text, int article, int index, long lin
   s.index = index;
   s.line = line;
   s.text = text;
-  if (text.find('\t') != std::string::npos)
-    throw InputError(source, line, "tab in sentence; words must be separated by single spaces");
-  if (text.front() == ' ' || text.back() == ' ')
-    throw InputError(source, line, "leading or trailing space in sentence");
+  check_characters(text, line, source);
+  if (text.front() == ' ')
+    throw InputError(source, line, 1, "leading or trailing space in sentence");
+  if (text.back() == ' ')
+    throw InputError(source, line, column_of(text, text.size() - 1),
+                     "leading or trailing space in sentence");
   size_t begin = 0;
   while (begin <= text.size()) {
     size_t end = text.find(' ', begin);
     if (end == std::string::npos) end = text.size();
-    if (end == begin) throw InputError(source, line, "two spaces in a row inside sentence");
+    if (end == begin)
+      throw InputError(source, line, column_of(text, end), "two spaces in a row inside sentence");
     s.words.push_back(text.substr(begin, end - begin));
     s.spans.push_back({begin, end});
     begin = end + 1;
@@ -45,20 +162,24 @@ Sentence make_sentence(const std::string& text, int article, int index, long lin
 Corpus parse_corpus(const std::string& text, const std::string& source) {
   Corpus corpus;
   corpus.source = source;
-  std::istringstream in(text);
-  std::string line;
   long line_no = 0;
   int article = 0, index = 0;
   long blank_run = 0;
-  while (std::getline(in, line)) {
+  // A UTF-8 byte-order mark at the very start is file metadata, not text.
+  size_t at = text.rfind("\xEF\xBB\xBF", 0) == 0 ? 3 : 0;
+  while (at < text.size()) {
+    size_t end = text.find('\n', at);
+    if (end == std::string::npos) end = text.size();
+    std::string line = text.substr(at, end - at);
+    at = end + 1;
     ++line_no;
-    if (!line.empty() && line.back() == '\r') line.pop_back();  // tolerate CRLF files
-    bool blank = line.find_first_not_of(" \t") == std::string::npos;
-    if (blank) {
+    if (!line.empty() && line.back() == '\r') line.pop_back();  // CRLF line ends
+    if (line.find_first_not_of(' ') == std::string::npos) {
       if (!line.empty()) throw InputError(source, line_no, "line holds only whitespace");
       ++blank_run;
       continue;
     }
+    check_characters(line, line_no, source);
     if (blank_run > 0) {
       if (corpus.sentences.empty())
         throw InputError(source, line_no - blank_run, "empty line before the first sentence");
@@ -75,7 +196,23 @@ Corpus parse_corpus(const std::string& text, const std::string& source) {
   return corpus;
 }
 
+std::string text_hash(const Corpus& corpus) {
+  uint64_t h = 1469598103934665603ull;  // FNV-1a 64-bit offset basis
+  auto add = [&h](const std::string& bytes) {
+    for (unsigned char c : bytes) {
+      h ^= c;
+      h *= 1099511628211ull;  // FNV-1a 64-bit prime
+    }
+  };
+  for (const auto& s : corpus.sentences)
+    add(std::to_string(s.article) + " " + std::to_string(s.index) + " " + s.text + "\n");
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "fnv1a64:%016llx", static_cast<unsigned long long>(h));
+  return buf;
+}
+
 Corpus read_corpus(const std::string& path) {
+  note_input(path);
   std::ifstream in(path, std::ios::binary);
   if (!in) throw InputError(path, "cannot open text file");
   std::ostringstream buf;

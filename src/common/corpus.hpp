@@ -37,9 +37,20 @@ struct Corpus {
   int n_articles() const;
 };
 
+// The content hash of a corpus, "fnv1a64:" and 16 hex digits: FNV-1a (64 bit)
+// over one line "ARTICLE INDEX TEXT\n" per sentence, in corpus order. Files
+// made from a text record it (attribute text_hash), so that an attention file
+// and a human store of two different texts of the same shape are told apart.
+std::string text_hash(const Corpus& corpus);
+
 // Reads and validates a corpus file; throws InputError naming file and line
 // for an empty file, a line with leading, trailing or doubled spaces, two
-// blank lines in a row, or a blank first line.
+// blank lines in a row, or a blank first line, and file, line and column for
+// bytes that are not UTF-8 and for characters a sentence cannot hold: any
+// control character (tab, NUL, vertical tab, form feed, a CR that does not end
+// a CRLF line), any whitespace other than U+0020 (no-break space, U+2000 to
+// U+200A, ideographic space, ...), zero-width characters, U+FFFD. LF and CRLF
+// line ends and a leading byte-order mark are accepted.
 Corpus read_corpus(const std::string& path);
 
 // Same, from a string (tests, embedded demo text); `source` names it in errors.

@@ -6,10 +6,12 @@
 #include <fstream>
 
 #include "common/error.hpp"
+#include "common/inputs.hpp"
 
 namespace lmgaze::human {
 
 CsvReader::CsvReader(const std::string& path) : source_(path) {
+  note_input(path);
   auto file = std::make_unique<std::ifstream>(path, std::ios::binary);
   if (!*file) throw InputError(path, "cannot open CSV file");
   in_ = std::move(file);

@@ -1,6 +1,7 @@
 #include "human/human_store.hpp"
 
 #include <cmath>
+#include <cstdio>
 
 #include "common/error.hpp"
 #include "io/atomic_output.hpp"
@@ -85,7 +86,28 @@ std::vector<double> HumanStore::read(const std::string& group, const std::string
   std::vector<double> out(static_cast<size_t>(rows * cols));
   file_.read_block<double>(group_path(group) + "/" + view, static_cast<int64_t>(subject_begin), p0,
                            {rows, cols}, out.data());
+  // NaN is "no data"; anything else must be a plausible value (human_store.hpp).
+  const double limit = human::view_limit(view);
+  for (size_t k = 0; k < out.size(); ++k) {
+    const double v = out[k];
+    if (std::isnan(v) || (v >= 0 && v <= limit)) continue;
+    const size_t r = subject_begin + k / static_cast<size_t>(cols);
+    const int64_t pair = p0 + static_cast<int64_t>(k % static_cast<size_t>(cols));
+    size_t s = s_begin;
+    while (s + 1 < s_end && sentences_.pair_offset[s + 1] <= pair) ++s;
+    char value[32];
+    std::snprintf(value, sizeof value, "%.6g", v);
+    throw InputError(
+        path(), group_path(group) + "/" + view + ": reader " + subj[r] + ", sentence " +
+                    sentences_.name(s) + ": value " + value + " is not a plausible " +
+                    (view.find("count") != std::string::npos ? "saccade count" : "duration in ms") +
+                    " (finite, 0 to " + std::to_string(static_cast<long long>(limit)) + ")");
+  }
   return out;
+}
+
+std::string HumanStore::text_hash() const {
+  return file_.has_attr("text_hash") ? file_.attr_string("text_hash") : std::string();
 }
 
 std::string HumanStore::attribute(const std::string& name) const {
@@ -103,16 +125,21 @@ bool HumanStore::simulated() const {
 
 namespace human {
 
+double view_limit(const std::string& view) {
+  return view.find("count") != std::string::npos ? kMaxSaccadeCount : kMaxSaccadeDurationMs;
+}
+
 void write_store(const std::string& path, const SentenceTable& sentences, const StoreMeta& meta,
                  const std::vector<GroupData>& groups) {
   AtomicOutput output(path);
   {
-    h5::File f = h5::File::create(output.temp_path());
+    h5::File f = h5::File::create(output.temp_path(), path);
     f.set_attr("format", std::string(kFormat));
     f.set_attr("format_version", int64_t{1});
     f.set_attr("complete", int64_t{0});
     f.set_attr("text_kind", meta.text_kind);
     f.set_attr("text_source", meta.text_source);
+    if (!meta.text_hash.empty()) f.set_attr("text_hash", meta.text_hash);
     f.set_attr("data_kind", meta.data_kind);
     f.set_attr("data_source", meta.data_source);
     f.set_attr("simulated", int64_t{meta.simulated ? 1 : 0});
@@ -144,6 +171,7 @@ void write_store(const std::string& path, const SentenceTable& sentences, const 
     }
     f.set_attr("complete", int64_t{1});
     f.flush();
+    f.close();  // throws when the last writes fail: never commit a file that did not close
   }
   output.commit();
 }

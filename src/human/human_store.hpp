@@ -44,6 +44,8 @@ class HumanStore {
                            size_t subject_end, size_t s_begin, size_t s_end) const;
   std::string attribute(const std::string& name) const;  // string attrs like text_kind, excluded
   bool simulated() const;
+  // The text_hash attribute: "" for a store made from --sentences, or older.
+  std::string text_hash() const;
 
  private:
   h5::File file_;
@@ -55,6 +57,22 @@ namespace human {
 
 inline constexpr const char* kFormat = "lmgaze-human";
 
+// Plausible limits of eye-tracking data, checked at import and again whenever
+// a store is read (a store edited by hand gets the same answer). They are far
+// above anything a reader produces and far below what breaks double sums
+// (1e308 squared is inf; a noise ceiling of 0 and a resemblance of inf follow).
+//   a fixation lasts more than 0 and at most 60 s;
+//   a trial (one reader, one sentence) has at most 10 000 fixations, so a
+//   count-view value is at most 10 000 and a duration-view value at most
+//   10 000 x 60 000 ms.
+inline constexpr double kMaxFixationMs = 60000.0;
+inline constexpr double kMaxTrialFixations = 10000.0;
+inline constexpr double kMaxSaccadeCount = kMaxTrialFixations;
+inline constexpr double kMaxSaccadeDurationMs = kMaxTrialFixations * kMaxFixationMs;
+
+// The upper limit of a view's values ("count", "upper_count": counts; else ms).
+double view_limit(const std::string& view);
+
 // Root attributes of a store besides format, version and complete.
 struct StoreMeta {
   std::string text_kind;    // "text" | "sentences"
@@ -62,8 +80,9 @@ struct StoreMeta {
   std::string data_kind;    // "fixations" | "saccades"
   std::string data_source;  // the data file(s), "; "-separated
   bool simulated = false;
-  std::string excluded;  // "L1:1,L2:7" or ""
-  std::string mean_of;   // "" or the per-reader store a group-mean store was made from
+  std::string excluded;   // "L1:1,L2:7" or ""
+  std::string mean_of;    // "" or the per-reader store a group-mean store was made from
+  std::string text_hash;  // text_hash() of the text (text_kind "text"), else ""
 };
 
 // One group in memory, in the store's layout.

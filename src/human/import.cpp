@@ -34,7 +34,9 @@ std::string sentence_name(int64_t article, int64_t index) {
 
 TextShape load_text(const std::string& path) {
   TextShape t;
-  t.table = SentenceTable::from_corpus(read_corpus(path));
+  const Corpus corpus = read_corpus(path);
+  t.table = SentenceTable::from_corpus(corpus);
+  t.hash = text_hash(corpus);
   t.kind = "text";
   t.source = path;
   build_lookup(t);
@@ -294,7 +296,10 @@ ImportedData read_fixations(const std::string& path, const TextShape& text) {
     f.line = csv.line();
     if (c_dur >= 0) {
       f.duration_ms = csv.number(static_cast<size_t>(c_dur));
-      if (f.duration_ms < 0) csv.fail("negative duration_ms " + csv.field(c_dur));
+      const std::string range = " (a fixation lasts more than 0 and at most 60000 ms)";
+      if (f.duration_ms < 0) csv.fail("negative duration_ms " + csv.field(c_dur) + range);
+      if (!(f.duration_ms > 0 && f.duration_ms <= kMaxFixationMs))
+        csv.fail("duration_ms " + csv.field(c_dur) + " out of range" + range);
     }
     auto& trial = trials[k.group][k.subject][k.sentence];
     auto [it, fresh] = trial.emplace(f.order, f);
@@ -302,6 +307,9 @@ ImportedData read_fixations(const std::string& path, const TextShape& text) {
       csv.fail("duplicate fixation " + std::to_string(f.order) + " in the trial of " +
                reader_name(k.group, k.subject) + " on sentence " + text.table.name(k.sentence) +
                " (first at line " + std::to_string(it->second.line) + ")");
+    if (static_cast<double>(trial.size()) > kMaxTrialFixations)
+      csv.fail("more than 10000 fixations in the trial of " + reader_name(k.group, k.subject) +
+               " on sentence " + text.table.name(k.sentence) + " (not one reading of a sentence)");
   }
   if (rows == 0) throw InputError(path, "fixations CSV holds no data rows");
 
@@ -331,7 +339,9 @@ ImportedData read_fixations(const std::string& path, const TextShape& text) {
 namespace {
 
 // Reads one saccades CSV (one view) into cells; each matrix must be complete.
-Cells read_saccade_file(const std::string& path, const TextShape& text, bool* simulated) {
+// `limit`: the largest plausible value (human_store.hpp); `what` names it.
+Cells read_saccade_file(const std::string& path, const TextShape& text, double limit,
+                        const std::string& what, bool* simulated) {
   CsvReader csv(path);
   const RowColumns c = common_columns(csv);
   const size_t c_from = csv.require("from_word"), c_to = csv.require("to_word"),
@@ -346,6 +356,9 @@ Cells read_saccade_file(const std::string& path, const TextShape& text, bool* si
     const int j = checker.word(csv, c_to, k, "to_word", false);
     const double v = csv.number(c_value);
     if (v < 0) csv.fail("negative value " + csv.field(c_value));
+    if (v > limit)
+      csv.fail("value " + csv.field(c_value) + " out of range: " + what + " is at most " +
+               std::to_string(static_cast<long long>(limit)));
     Cell& cell = cells[k.group][k.subject][k.sentence];
     if (cell.n == 0) {
       cell.n = k.n;
@@ -392,10 +405,13 @@ ImportedData read_saccades(const std::string& count_path, const std::string& dur
                            const TextShape& text) {
   ImportedData data;
   bool sim_count = false, sim_duration = false;
-  Cells cells = read_saccade_file(count_path, text, &sim_count);
+  Cells cells = read_saccade_file(count_path, text, kMaxSaccadeCount,
+                                  "a saccade count of one reader on one sentence", &sim_count);
   data.simulated = sim_count;
   if (!duration_path.empty()) {
-    Cells durations = read_saccade_file(duration_path, text, &sim_duration);
+    Cells durations =
+        read_saccade_file(duration_path, text, kMaxSaccadeDurationMs,
+                          "a saccade duration (ms) of one reader on one sentence", &sim_duration);
     if (sim_duration != sim_count)
       throw InputError(duration_path, "simulated flag differs from " + count_path);
     for (auto& [g, subjects] : cells)
@@ -549,6 +565,7 @@ void import_human(const ImportOptions& o, std::ostream& log) {
   StoreMeta meta;
   meta.text_kind = text.kind;
   meta.text_source = text.source;
+  meta.text_hash = text.hash;
   ImportedData data;
   if (!o.fixations.empty()) {
     data = read_fixations(o.fixations, text);

@@ -1,19 +1,32 @@
 #include "io/atomic_output.hpp"
 
+#include <cerrno>
 #include <cstdio>
+#include <cstring>
 #include <filesystem>
+#include <system_error>
 
 #include "common/error.hpp"
+#include "common/inputs.hpp"
 
 namespace lmgaze {
 
+namespace fs = std::filesystem;
+
 AtomicOutput::AtomicOutput(std::string final_path, bool owner)
     : final_(std::move(final_path)), temp_(final_ + ".partial"), owner_(owner) {
-  if (owner_) {
-    std::filesystem::path parent = std::filesystem::path(final_).parent_path();
-    if (!parent.empty()) std::filesystem::create_directories(parent);
-    std::remove(temp_.c_str());
+  if (!owner_) return;
+  refuse_if_input(final_);
+  std::error_code e;
+  if (fs::is_directory(final_, e))
+    throw InputError(final_, "output path is a directory; give a file name");
+  const fs::path parent = fs::path(final_).parent_path();
+  // A user error (exit 2), not an internal one: say which directory and why.
+  if (!parent.empty() && !fs::is_directory(parent, e)) {
+    fs::create_directories(parent, e);
+    if (e) throw InputError(parent.string(), "cannot create output directory: " + e.message());
   }
+  std::remove(temp_.c_str());
 }
 
 AtomicOutput::~AtomicOutput() {
@@ -25,8 +38,10 @@ void AtomicOutput::commit() {
     committed_ = true;
     return;
   }
+  refuse_if_input(final_);  // an input may have appeared under this name meanwhile
   if (std::rename(temp_.c_str(), final_.c_str()) != 0)
-    throw InputError(final_, "cannot move finished output into place");
+    throw InputError(
+        final_, std::string("cannot move finished output into place: ") + std::strerror(errno));
   committed_ = true;
 }
 

@@ -16,7 +16,7 @@ std::string layer_dataset(int layer) {
 AttentionWriter::AttentionWriter(const std::string& path, const AttentionMeta& meta,
                                  const SentenceTable& sentences)
     : output_(path) {
-  file_.emplace(h5::File::create(output_.temp_path()));
+  file_.emplace(h5::File::create(output_.temp_path(), path));
   create_layout(meta, sentences);
 }
 
@@ -32,7 +32,7 @@ AttentionWriter::AttentionWriter(const std::string& path, const AttentionMeta& m
                                  const SentenceTable& sentences, MPI_Comm comm)
     : output_(path, comm_rank(comm) == 0) {
   MPI_Barrier(comm);  // the owner has removed any stale partial file
-  file_.emplace(h5::File::create_parallel(output_.temp_path(), comm));
+  file_.emplace(h5::File::create_parallel(output_.temp_path(), comm, path));
   create_layout(meta, sentences);
 }
 
@@ -49,6 +49,7 @@ void AttentionWriter::create_layout(const AttentionMeta& meta, const SentenceTab
   f.set_attr("prefix", meta.prefix);
   f.set_attr("tokenizer", meta.tokenizer);
   f.set_attr("text", meta.text);
+  if (!meta.text_hash.empty()) f.set_attr("text_hash", meta.text_hash);
   f.set_attr("n_layers", meta.n_layers);
   f.set_attr("n_heads", meta.n_heads);
   f.set_attr("n_params", meta.n_params);
@@ -92,7 +93,8 @@ void AttentionWriter::write_token_table(const std::vector<int64_t>& offset,
 void AttentionWriter::finish() {
   file_->set_attr("complete", int64_t{1});
   file_->flush();
-  file_.reset();  // closes (collectively in a parallel file)
+  file_->close();  // collectively in a parallel file; throws when the last writes fail
+  file_.reset();
   output_.commit();
 }
 
@@ -101,6 +103,8 @@ AttentionReader::AttentionReader(const std::string& path) : file_(h5::File::open
     throw InputError(path, "not an lmgaze attention file (no format = lmgaze-attention)");
   if (!file_.has_attr("complete") || file_.attr_int("complete") != 1)
     throw InputError(path, "attention file is not marked complete (extraction unfinished?)");
+  if (!file_.has_attr("format_version") || file_.attr_int("format_version") != 1)
+    throw InputError(path, "attention file format_version is not 1 (this lmgaze reads version 1)");
   meta_.model_path = file_.attr_string("model_path");
   meta_.model_name = file_.attr_string("model_name");
   meta_.model_type = file_.attr_string("model_type");
@@ -108,6 +112,7 @@ AttentionReader::AttentionReader(const std::string& path) : file_(h5::File::open
   meta_.prefix = file_.attr_string("prefix");
   meta_.tokenizer = file_.attr_string("tokenizer");
   meta_.text = file_.attr_string("text");
+  if (file_.has_attr("text_hash")) meta_.text_hash = file_.attr_string("text_hash");
   meta_.n_layers = file_.attr_int("n_layers");
   meta_.n_heads = file_.attr_int("n_heads");
   meta_.n_params = file_.attr_int("n_params");

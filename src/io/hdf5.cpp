@@ -1,8 +1,10 @@
 #include "io/hdf5.hpp"
 
+#include <cerrno>
 #include <cstring>
 
 #include "common/error.hpp"
+#include "common/inputs.hpp"
 
 namespace lmgaze::h5 {
 namespace {
@@ -36,6 +38,8 @@ void silence_hdf5() {
   (void)done;
 }
 
+bool g_shutdown_unsafe = false;
+
 Handle string_type() {
   hid_t t = H5Tcopy(H5T_C_S1);
   H5Tset_size(t, H5T_VARIABLE);
@@ -61,28 +65,47 @@ Handle& Handle::operator=(Handle&& o) noexcept {
   return *this;
 }
 
-void Handle::reset() {
-  if (id_ >= 0 && closer_) closer_(id_);
+bool Handle::reset() {
+  bool ok = true;
+  if (id_ >= 0 && closer_) {
+    ok = closer_(id_) >= 0;
+    // A file whose close failed (its final flush could not write) stays in
+    // HDF5's table of open files with its memory already freed.
+    if (!ok && closer_ == &H5Fclose) g_shutdown_unsafe = true;
+  }
   id_ = -1;
+  return ok;
 }
 
-File File::create(const std::string& path) {
+bool shutdown_unsafe() { return g_shutdown_unsafe; }
+
+File File::create(const std::string& path, const std::string& name) {
   silence_hdf5();
+  errno = 0;
   hid_t id = H5Fcreate(path.c_str(), H5F_ACC_TRUNC, H5P_DEFAULT, H5P_DEFAULT);
-  if (id < 0) throw InputError(path, "cannot create HDF5 file");
-  return File(path, Handle(id, H5Fclose), false);
+  if (id < 0) {
+    const std::string why = errno ? std::string(": ") + std::strerror(errno) : std::string();
+    throw InputError(name.empty() ? path : name, "cannot create HDF5 file " + path + why);
+  }
+  return File(path, Handle(id, H5Fclose), false, name);
 }
 
-File File::create_parallel(const std::string& path, MPI_Comm comm) {
+File File::create_parallel(const std::string& path, MPI_Comm comm, const std::string& name) {
   silence_hdf5();
   Handle fapl = file_access(comm, true);
+  errno = 0;
   hid_t id = H5Fcreate(path.c_str(), H5F_ACC_TRUNC, H5P_DEFAULT, fapl.get());
-  if (id < 0) throw InputError(path, "cannot create HDF5 file (parallel)");
-  return File(path, Handle(id, H5Fclose), true);
+  if (id < 0) {
+    const std::string why = errno ? std::string(": ") + std::strerror(errno) : std::string();
+    throw InputError(name.empty() ? path : name,
+                     "cannot create HDF5 file " + path + " (parallel)" + why);
+  }
+  return File(path, Handle(id, H5Fclose), true, name);
 }
 
 File File::open_read(const std::string& path) {
   silence_hdf5();
+  note_input(path);
   if (H5Fis_hdf5(path.c_str()) <= 0) throw InputError(path, "not an HDF5 file, or missing");
   hid_t id = H5Fopen(path.c_str(), H5F_ACC_RDONLY, H5P_DEFAULT);
   if (id < 0) throw InputError(path, "cannot open HDF5 file");
@@ -104,13 +127,26 @@ File File::open_write_parallel(const std::string& path, MPI_Comm comm) {
   return File(path, Handle(id, H5Fclose), true);
 }
 
-void File::fail(const std::string& what) const { throw InputError(path_, what); }
+void File::fail(const std::string& what) const { throw InputError(name_, what); }
 
-void File::flush() {
-  if (H5Fflush(file_.get(), H5F_SCOPE_GLOBAL) < 0) fail("flush failed");
+void File::fail_write(const std::string& what) const {
+  // HDF5 keeps the errno of the failed write() or ftruncate() it made.
+  const int reason = errno;
+  if (reason == EFBIG || reason == ENOSPC || reason == EDQUOT || reason == EIO || reason == EROFS ||
+      reason == EACCES)
+    fail(what + ": " + std::strerror(reason));
+  fail(what);
 }
 
-void File::close() { file_.reset(); }
+void File::flush() {
+  errno = 0;
+  if (H5Fflush(file_.get(), H5F_SCOPE_GLOBAL) < 0) fail_write("cannot flush the file");
+}
+
+void File::close() {
+  errno = 0;
+  if (!file_.reset()) fail_write("cannot close the file (its last writes failed)");
+}
 
 bool File::exists(const std::string& object) const {
   // H5Lexists fails on a missing intermediate group, so walk level by level.
@@ -173,8 +209,13 @@ void write_attr(hid_t obj, const std::string& name, hid_t type, const void* valu
   if (H5Aexists(obj, name.c_str()) > 0) H5Adelete(obj, name.c_str());
   Handle space(H5Screate(H5S_SCALAR), H5Sclose);
   Handle attr(H5Acreate2(obj, name.c_str(), type, space.get(), H5P_DEFAULT, H5P_DEFAULT), H5Aclose);
-  if (attr.get() < 0 || H5Awrite(attr.get(), type, value) < 0)
-    throw InputError(path, "cannot write attribute " + name);
+  if (attr.get() < 0 || H5Awrite(attr.get(), type, value) < 0) {
+    const int reason = errno;
+    throw InputError(path, "cannot write attribute " + name +
+                               (reason == EFBIG || reason == ENOSPC || reason == EDQUOT
+                                    ? std::string(": ") + std::strerror(reason)
+                                    : std::string()));
+  }
 }
 
 }  // namespace
@@ -183,17 +224,17 @@ void File::set_attr(const std::string& name, const std::string& value, const std
   Handle obj = open_object(on);
   Handle type = string_type();
   const char* c = value.c_str();
-  write_attr(obj.get(), name, type.get(), &c, path_);
+  write_attr(obj.get(), name, type.get(), &c, name_);
 }
 
 void File::set_attr(const std::string& name, int64_t value, const std::string& on) {
   Handle obj = open_object(on);
-  write_attr(obj.get(), name, H5T_NATIVE_INT64, &value, path_);
+  write_attr(obj.get(), name, H5T_NATIVE_INT64, &value, name_);
 }
 
 void File::set_attr(const std::string& name, double value, const std::string& on) {
   Handle obj = open_object(on);
-  write_attr(obj.get(), name, H5T_NATIVE_DOUBLE, &value, path_);
+  write_attr(obj.get(), name, H5T_NATIVE_DOUBLE, &value, name_);
 }
 
 bool File::has_attr(const std::string& name, const std::string& on) const {
@@ -250,7 +291,7 @@ void File::write_vector(const std::string& dataset, const std::vector<T>& values
   Handle ds(H5Dcreate2(file_.get(), dataset.c_str(), native_type<T>(), space.get(), lcpl.get(),
                        H5P_DEFAULT, H5P_DEFAULT),
             H5Dclose);
-  if (ds.get() < 0) fail("cannot create dataset " + dataset);
+  if (ds.get() < 0) fail_write("cannot create dataset " + dataset);
   // In a parallel file every rank holds the same vector; one write suffices
   // but all must take part in the (collective) creation above.
   bool writer = true;
@@ -259,9 +300,10 @@ void File::write_vector(const std::string& dataset, const std::vector<T>& values
     MPI_Comm_rank(MPI_COMM_WORLD, &rank);
     writer = rank == 0;
   }
+  errno = 0;
   if (writer && n > 0 &&
       H5Dwrite(ds.get(), native_type<T>(), H5S_ALL, H5S_ALL, H5P_DEFAULT, values.data()) < 0)
-    fail("cannot write dataset " + dataset);
+    fail_write("cannot write dataset " + dataset);
 }
 
 template <class T>
@@ -286,11 +328,12 @@ void File::write_strings(const std::string& dataset, const std::vector<std::stri
   Handle ds(H5Dcreate2(file_.get(), dataset.c_str(), type.get(), space.get(), lcpl.get(),
                        H5P_DEFAULT, H5P_DEFAULT),
             H5Dclose);
-  if (ds.get() < 0) fail("cannot create dataset " + dataset);
+  if (ds.get() < 0) fail_write("cannot create dataset " + dataset);
   std::vector<const char*> ptrs;
   for (const auto& v : values) ptrs.push_back(v.c_str());
+  errno = 0;
   if (n > 0 && H5Dwrite(ds.get(), type.get(), H5S_ALL, H5S_ALL, H5P_DEFAULT, ptrs.data()) < 0)
-    fail("cannot write dataset " + dataset);
+    fail_write("cannot write dataset " + dataset);
 }
 
 std::vector<std::string> File::read_strings(const std::string& dataset) const {
@@ -350,14 +393,14 @@ template <class T>
 void File::create_matrix(const std::string& dataset, Shape2 shape) {
   const hsize_t dims[2] = {static_cast<hsize_t>(shape.rows), static_cast<hsize_t>(shape.cols)};
   if (create_dataset(file_.get(), dataset, native_type<T>(), 2, dims, parallel_).get() < 0)
-    fail("cannot create dataset " + dataset);
+    fail_write("cannot create dataset " + dataset);
 }
 
 template <class T>
 void File::create_vector(const std::string& dataset, int64_t size) {
   const hsize_t dims[1] = {static_cast<hsize_t>(size)};
   if (create_dataset(file_.get(), dataset, native_type<T>(), 1, dims, parallel_).get() < 0)
-    fail("cannot create dataset " + dataset);
+    fail_write("cannot create dataset " + dataset);
 }
 
 Shape2 File::matrix_shape(const std::string& dataset) const {
@@ -384,9 +427,10 @@ void File::write_block(const std::string& dataset, int64_t row0, int64_t col0, S
   Handle ds = open_dataset(dataset);
   const hsize_t start[2] = {static_cast<hsize_t>(row0), static_cast<hsize_t>(col0)};
   const hsize_t count[2] = {static_cast<hsize_t>(block.rows), static_cast<hsize_t>(block.cols)};
+  errno = 0;
   if (!transfer_box(ds.get(), native_type<T>(), 2, start, count, Transfer::kWrite,
                     const_cast<T*>(data)))
-    fail("cannot write dataset " + dataset);
+    fail_write("cannot write dataset " + dataset);
 }
 
 template <class T>
@@ -408,9 +452,10 @@ void File::write_range(const std::string& dataset, int64_t begin, int64_t count,
     fail("range outside dataset " + dataset);
   if (count == 0) return;
   const hsize_t start = static_cast<hsize_t>(begin), n = static_cast<hsize_t>(count);
+  errno = 0;
   if (!transfer_box(ds.get(), native_type<T>(), 1, &start, &n, Transfer::kWrite,
                     const_cast<T*>(data)))
-    fail("cannot write dataset " + dataset);
+    fail_write("cannot write dataset " + dataset);
 }
 
 template <class T>

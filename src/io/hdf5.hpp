@@ -5,6 +5,11 @@
 // 2-D row-major blocks of float, double, int32 and int64, variable-length
 // string lists. Every HDF5 failure becomes an InputError that names the file
 // and the object, so a damaged or foreign file is reported in one line.
+//
+// A write that fails (disk full, file-size limit) says why (the system's
+// reason) and so does a close that cannot flush. HDF5 1.10 then keeps a
+// dangling file entry that crashes its own shutdown at MPI_Finalize;
+// `shutdown_unsafe()` tells main to exit without that shutdown.
 #pragma once
 
 #include <hdf5.h>
@@ -28,12 +33,17 @@ class Handle {
   Handle& operator=(Handle&& o) noexcept;
   ~Handle() { reset(); }
   hid_t get() const { return id_; }
-  void reset();
+  // Closes the object; false when the close failed.
+  bool reset();
 
  private:
   hid_t id_ = -1;
   Closer closer_ = nullptr;
 };
+
+// True once a file failed to close: HDF5's library shutdown (run by
+// MPI_Finalize) would touch freed memory, so the process must end without it.
+bool shutdown_unsafe();
 
 struct Shape2 {
   int64_t rows = 0;
@@ -42,11 +52,12 @@ struct Shape2 {
 
 class File {
  public:
-  // Creates (truncating) a file for one process.
-  static File create(const std::string& path);
+  // Creates (truncating) a file for one process. `name`: the path errors
+  // name (the final output for a PATH.partial being written), default `path`.
+  static File create(const std::string& path, const std::string& name = "");
   // Creates a file collectively: every rank of `comm` calls it with the same
   // path and all later dataset creations and attribute writes are collective.
-  static File create_parallel(const std::string& path, MPI_Comm comm);
+  static File create_parallel(const std::string& path, MPI_Comm comm, const std::string& name = "");
   // Opens an existing file read-only (each rank may open it on its own).
   static File open_read(const std::string& path);
   // Opens read-write for one process.
@@ -58,6 +69,8 @@ class File {
   hid_t id() const { return file_.get(); }
   bool parallel() const { return parallel_; }
   void flush();
+  // Closes the file; throws InputError when the final flush fails (a file
+  // whose close failed is not complete, whatever it holds).
   void close();
 
   bool exists(const std::string& object) const;                   // "/a/b" (every level checked)
@@ -103,15 +116,22 @@ class File {
   Shape2 matrix_shape(const std::string& dataset) const;
 
  private:
-  File(std::string path, Handle file, bool parallel)
-      : path_(std::move(path)), file_(std::move(file)), parallel_(parallel) {}
+  File(std::string path, Handle file, bool parallel, std::string name = "")
+      : path_(std::move(path)),
+        name_(name.empty() ? path_ : std::move(name)),
+        file_(std::move(file)),
+        parallel_(parallel) {}
   Handle open_dataset(const std::string& dataset) const;
   Handle open_object(const std::string& object) const;
   [[noreturn]] void fail(const std::string& what) const;
+  // For a failed write or flush: `what` plus the system's reason (errno), so
+  // that a full disk or a file-size limit is named as such.
+  [[noreturn]] void fail_write(const std::string& what) const;
   // Fails unless the block lies inside the two-dimensional dataset.
   void check_block(const std::string& dataset, int64_t row0, int64_t col0, Shape2 block) const;
 
   std::string path_;
+  std::string name_;  // in error messages
   Handle file_;
   bool parallel_ = false;
 };

@@ -18,6 +18,7 @@
 
 #include "analysis/table.hpp"
 #include "common/error.hpp"
+#include "common/inputs.hpp"
 #include "extract/extractor.hpp"
 #include "human/human_store.hpp"
 #include "human/summary.hpp"
@@ -152,6 +153,7 @@ void write_points(const Stage& s) {
 
 void execute(const Job& job, const Stage& s, CommandLookup commands, MPI_Comm comm) {
   const int rank = mpi::rank(comm);
+  clear_inputs();  // a stage is a command of its own: its inputs are its own
   if (s.kind == "extract") {
     run_extract_stage(job, s);
     return;
@@ -176,6 +178,7 @@ void execute(const Job& job, const Stage& s, CommandLookup commands, MPI_Comm co
       {
         std::ofstream f(out.temp_path());
         human::print_summary(HumanStore(s.outputs.at(0)), f);
+        f.close();  // a failed last write shows only here
         if (!f) throw InputError(s.outputs.at(1), "write failed");
       }
       out.commit();
@@ -345,7 +348,7 @@ int run_job(const Job& job, const Graph& graph, CommandLookup commands, const Ru
       return 2;
     } catch (const InputError& e) {
       // Still one line; it says which stage failed.
-      throw InputError(e.file(), e.line(), "stage " + s.id + ": " + e.problem());
+      throw InputError(e.file(), e.line(), e.column(), "stage " + s.id + ": " + e.problem());
     }
     MPI_Barrier(comm);
     const double secs = since(t0);

@@ -9,6 +9,7 @@
 #include <sstream>
 
 #include "common/error.hpp"
+#include "common/inputs.hpp"
 #include "io/atomic_output.hpp"
 
 namespace lmgaze::stats {
@@ -140,6 +141,7 @@ CsvTable parse_csv(const std::string& text, const std::string& name) {
 }
 
 CsvTable read_csv(const std::string& path) {
+  note_input(path);
   std::ifstream in(path, std::ios::binary);
   if (!in) throw InputError(path, std::string("cannot open: ") + std::strerror(errno));
   std::ostringstream text;

@@ -56,6 +56,43 @@ bool is_integer(const std::string& s, long* value) {
 
 }  // namespace
 
+namespace {
+
+// The distinct values of `column` over the rows used, in first-seen order.
+std::vector<std::string> distinct(const TableRows& t, size_t column) {
+  std::vector<std::string> seen;
+  for (const CsvRow* row : t.rows)
+    if (std::find(seen.begin(), seen.end(), row->fields[column]) == seen.end())
+      seen.push_back(row->fields[column]);
+  return seen;
+}
+
+std::string joined(const std::vector<std::string>& v) {
+  std::string s;
+  for (const auto& x : v) s += (s.empty() ? "" : ", ") + x;
+  return s;
+}
+
+}  // namespace
+
+void require_same_group(const TableRows& a, const TableRows& b) {
+  if (!a.table->has_column("group") || !b.table->has_column("group")) return;
+  const auto ga = distinct(a, a.table->column("group"));
+  const auto gb = distinct(b, b.table->column("group"));
+  for (const auto* t : {&a, &b}) {
+    const auto& g = t == &a ? ga : gb;
+    if (g.size() > 1)
+      throw InputError(t->table->path, "holds groups " + joined(g) +
+                                           ": a paired test pairs the readers of one group; "
+                                           "choose one with --filter group=NAME");
+  }
+  if (!ga.empty() && !gb.empty() && ga[0] != gb[0])
+    throw InputError(a.table->path, "holds group " + ga[0] + " and " + b.table->path + " group " +
+                                        gb[0] +
+                                        ": different people cannot be paired, even where their "
+                                        "ids match (compare groups with lmgaze stats groups)");
+}
+
 LayerwiseComparison compare_layerwise(const TableRows& a, const TableRows& b,
                                       const PairedColumns& columns, double alpha) {
   const ByLayer ia = index_by_layer(a, columns), ib = index_by_layer(b, columns);

@@ -23,6 +23,11 @@ TableRows select_rows(const CsvTable& table, const std::vector<ColumnFilter>& fi
 
 // ---- stats paired: one paired t-test per layer -------------------------------------------
 
+// A paired test pairs the same people. When both tables have a `group`
+// column, InputError unless the rows used hold one group and it is the same in
+// both (an L1 table against an L2 table shares reader ids, not readers).
+void require_same_group(const TableRows& a, const TableRows& b);
+
 struct PairedColumns {
   std::string key = "layer";        // one test per value of this column
   std::string subject = "subject";  // pairs a row of a with the row of b for the same reader
