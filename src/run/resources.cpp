@@ -29,6 +29,15 @@ ModelConfig gpt2(int hidden, int layers, int heads) {
                    std::to_string(heads) + R"(, "vocab_size": 50257, "n_positions": 1024})");
 }
 
+ModelConfig pythia(int hidden, int layers, int heads, int vocab) {
+  return from_json(R"({"model_type": "gpt_neox", "hidden_size": )" + std::to_string(hidden) +
+                   R"(, "intermediate_size": )" + std::to_string(4 * hidden) +
+                   R"(, "num_hidden_layers": )" + std::to_string(layers) +
+                   R"(, "num_attention_heads": )" + std::to_string(heads) + R"(, "vocab_size": )" +
+                   std::to_string(vocab) +
+                   R"(, "rotary_pct": 0.25, "use_parallel_residual": true})");
+}
+
 // The config.json values of the Hugging Face checkpoints.
 const std::vector<std::pair<std::string, ModelConfig>>& shapes() {
   static const std::vector<std::pair<std::string, ModelConfig>> table = {
@@ -40,6 +49,42 @@ const std::vector<std::pair<std::string, ModelConfig>>& shapes() {
       {"gpt2-medium", gpt2(1024, 24, 16)},
       {"gpt2-large", gpt2(1280, 36, 20)},
       {"gpt2-xl", gpt2(1600, 48, 25)},
+      {"llama-3-8b", from_json(R"({"model_type": "llama", "hidden_size": 4096,
+        "intermediate_size": 14336, "num_attention_heads": 32, "num_key_value_heads": 8,
+        "num_hidden_layers": 32, "vocab_size": 128256, "rope_theta": 500000.0})")},
+      {"llama-3.2-1b", from_json(R"({"model_type": "llama", "hidden_size": 2048,
+        "intermediate_size": 8192, "num_attention_heads": 32, "num_key_value_heads": 8,
+        "num_hidden_layers": 16, "vocab_size": 128256, "head_dim": 64,
+        "tie_word_embeddings": true, "rope_theta": 500000.0, "rope_scaling": {"factor": 32.0,
+        "high_freq_factor": 4.0, "low_freq_factor": 1.0, "original_max_position_embeddings": 8192,
+        "rope_type": "llama3"}})")},
+      {"mistral-7b", from_json(R"({"model_type": "mistral", "hidden_size": 4096,
+        "intermediate_size": 14336, "num_attention_heads": 32, "num_key_value_heads": 8,
+        "num_hidden_layers": 32, "vocab_size": 32000, "sliding_window": 4096})")},
+      {"gemma-2b", from_json(R"({"model_type": "gemma", "hidden_size": 2048,
+        "intermediate_size": 16384, "num_attention_heads": 8, "num_key_value_heads": 1,
+        "head_dim": 256, "num_hidden_layers": 18, "vocab_size": 256000,
+        "hidden_activation": "gelu_pytorch_tanh"})")},
+      {"gemma-7b", from_json(R"({"model_type": "gemma", "hidden_size": 3072,
+        "intermediate_size": 24576, "num_attention_heads": 16, "num_key_value_heads": 16,
+        "head_dim": 256, "num_hidden_layers": 28, "vocab_size": 256000,
+        "hidden_activation": "gelu_pytorch_tanh"})")},
+      {"phi-3-mini", from_json(R"({"model_type": "phi3", "hidden_size": 3072,
+        "intermediate_size": 8192, "num_attention_heads": 32, "num_key_value_heads": 32,
+        "num_hidden_layers": 32, "vocab_size": 32064, "sliding_window": 2047})")},
+      {"qwen2.5-0.5b", from_json(R"({"model_type": "qwen2", "hidden_size": 896,
+        "intermediate_size": 4864, "num_attention_heads": 14, "num_key_value_heads": 2,
+        "num_hidden_layers": 24, "vocab_size": 151936, "tie_word_embeddings": true,
+        "rope_theta": 1000000.0})")},
+      // Pythia: one training set at eight sizes (Biderman et al. 2023).
+      {"pythia-70m", pythia(512, 6, 8, 50304)},
+      {"pythia-160m", pythia(768, 12, 12, 50304)},
+      {"pythia-410m", pythia(1024, 24, 16, 50304)},
+      {"pythia-1b", pythia(2048, 16, 8, 50304)},
+      {"pythia-1.4b", pythia(2048, 24, 16, 50304)},
+      {"pythia-2.8b", pythia(2560, 32, 32, 50304)},
+      {"pythia-6.9b", pythia(4096, 32, 32, 50432)},
+      {"pythia-12b", pythia(5120, 36, 40, 50688)},
   };
   return table;
 }

@@ -2,6 +2,8 @@
 // published counts and against the tensors actually stored in the shared models).
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <cmath>
 #include <filesystem>
 
 #include "common/error.hpp"
@@ -60,6 +62,101 @@ TEST(ModelConfig, GroupedQueryCount) {
       "vocab_size": 32000})",
       "config.json");
   EXPECT_EQ(n_params(c), 68976648192);
+}
+
+// Every family's tensor table against the counts its publishers report.
+TEST(ModelConfig, FamiliesMatchPublishedCounts) {
+  auto count = [](const std::string& json) { return n_params(parse_model_config(json, "c")); };
+  // Pythia 70M ... 12B (Biderman et al. 2023, table 1): fused qkv with biases, untied.
+  const int64_t pythia[][5] = {
+      {512, 6, 8, 50304, 70426624},      {768, 12, 12, 50304, 162322944},
+      {1024, 24, 16, 50304, 405334016},  {2048, 16, 8, 50304, 1011781632},
+      {2048, 24, 16, 50304, 1414647808}, {2560, 32, 32, 50304, 2775208960},
+      {4096, 32, 32, 50432, 6857302016}, {5120, 36, 40, 50688, 11846072320}};
+  for (const auto& p : pythia)
+    EXPECT_EQ(
+        count(R"({"model_type": "gpt_neox", "hidden_size": )" + std::to_string(p[0]) +
+              R"(, "num_hidden_layers": )" + std::to_string(p[1]) + R"(, "num_attention_heads": )" +
+              std::to_string(p[2]) + R"(, "intermediate_size": )" + std::to_string(4 * p[0]) +
+              R"(, "vocab_size": )" + std::to_string(p[3]) + "}"),
+        p[4])
+        << p[0];
+  // Llama 3.2 1B: GQA, explicit head_dim, tied.
+  EXPECT_EQ(count(R"({"model_type": "llama", "hidden_size": 2048, "intermediate_size": 8192,
+    "num_attention_heads": 32, "num_key_value_heads": 8, "num_hidden_layers": 16,
+    "vocab_size": 128256, "head_dim": 64, "tie_word_embeddings": true})"),
+            1235814400);
+  EXPECT_EQ(count(R"({"model_type": "llama", "hidden_size": 4096, "intermediate_size": 14336,
+    "num_attention_heads": 32, "num_key_value_heads": 8, "num_hidden_layers": 32,
+    "vocab_size": 128256})"),
+            8030261248);
+  EXPECT_EQ(count(R"({"model_type": "mistral", "hidden_size": 4096, "intermediate_size": 14336,
+    "num_attention_heads": 32, "num_key_value_heads": 8, "num_hidden_layers": 32,
+    "vocab_size": 32000})"),
+            7241732096);
+  // Gemma: head_dim 256 (not C / NH), MQA at 2B, tied.
+  EXPECT_EQ(count(R"({"model_type": "gemma", "hidden_size": 2048, "intermediate_size": 16384,
+    "num_attention_heads": 8, "num_key_value_heads": 1, "head_dim": 256, "num_hidden_layers": 18,
+    "vocab_size": 256000, "hidden_activation": "gelu_pytorch_tanh"})"),
+            2506172416);
+  EXPECT_EQ(count(R"({"model_type": "gemma", "hidden_size": 3072, "intermediate_size": 24576,
+    "num_attention_heads": 16, "num_key_value_heads": 16, "head_dim": 256,
+    "num_hidden_layers": 28, "vocab_size": 256000, "hidden_activation": "gelu_pytorch_tanh"})"),
+            8537680896);
+  // Phi-3-mini: fused qkv_proj and gate_up_proj.
+  EXPECT_EQ(count(R"({"model_type": "phi3", "hidden_size": 3072, "intermediate_size": 8192,
+    "num_attention_heads": 32, "num_key_value_heads": 32, "num_hidden_layers": 32,
+    "vocab_size": 32064})"),
+            3821079552);
+  // Qwen2.5-0.5B: q/k/v biases, tied.
+  EXPECT_EQ(count(R"({"model_type": "qwen2", "hidden_size": 896, "intermediate_size": 4864,
+    "num_attention_heads": 14, "num_key_value_heads": 2, "num_hidden_layers": 24,
+    "vocab_size": 151936, "tie_word_embeddings": true})"),
+            494032768);
+}
+
+TEST(ModelConfig, Transformers5LayoutAndDefaults) {
+  // transformers 5 keeps the base inside rope_parameters and writes "dtype".
+  ModelConfig c = parse_model_config(
+      R"({"model_type": "llama", "hidden_size": 64, "intermediate_size": 9,
+      "num_attention_heads": 4, "num_hidden_layers": 1, "vocab_size": 9, "dtype": "bfloat16",
+      "rope_parameters": {"rope_type": "llama3", "rope_theta": 500000, "factor": 32.0,
+      "low_freq_factor": 1.0, "high_freq_factor": 4.0, "original_max_position_embeddings": 8192}})",
+      "c");
+  EXPECT_EQ(c.rotary.base, 500000.0);
+  EXPECT_EQ(c.rotary.scaling, "llama3");
+  EXPECT_EQ(c.rotary.factor, 32.0);
+  EXPECT_EQ(c.rotary.original_max_positions, 8192);
+  EXPECT_EQ(c.weights_dtype, "bfloat16");
+  // Every default taken is listed; a value given is not.
+  EXPECT_NE(std::find(c.defaulted.begin(), c.defaulted.end(), "rms_norm_eps=1e-06 (default)"),
+            c.defaulted.end());
+  for (const auto& d : c.defaulted) EXPECT_EQ(d.find("rope_theta"), std::string::npos) << d;
+  // Llama 3.1's band-wise rescaling, worked by hand for HS 4 (inv_freq 1 and 500000^-1/2):
+  // wavelength 2 pi is short (kept); 2 pi * 707.1 = 4443 lies between 8192/4 and 8192,
+  // smooth = (8192 / 4443 - 1) / 3 = 0.2812, inv = (1 - s) * f / 32 + s * f.
+  RotarySpec r = c.rotary;
+  std::vector<double> inv = rotary_inv_freq(r, 4);
+  ASSERT_EQ(inv.size(), 2u);
+  EXPECT_DOUBLE_EQ(inv[0], 1.0);
+  const double f = 1 / std::sqrt(500000.0), s = (8192 * f / (2 * M_PI) - 1) / 3;
+  EXPECT_NEAR(inv[1], (1 - s) * f / 32 + s * f, 1e-15);
+  // A base given twice must agree.
+  EXPECT_NE(error_of(R"({"model_type": "llama", "hidden_size": 64, "intermediate_size": 9,
+      "num_attention_heads": 4, "num_hidden_layers": 1, "vocab_size": 9, "rope_theta": 10000,
+      "rope_parameters": {"rope_type": "default", "rope_theta": 500000}})")
+                .find("\"rope_theta\": disagrees with \"rope_parameters.rope_theta\""),
+            std::string::npos);
+  EXPECT_NE(error_of(R"({"model_type": "phi3", "hidden_size": 64, "intermediate_size": 9,
+      "num_attention_heads": 4, "num_hidden_layers": 1, "vocab_size": 9,
+      "rope_scaling": {"type": "longrope", "short_factor": [1], "long_factor": [1]}})")
+                .find("\"rope_scaling.type\": rotary scaling 'longrope' is not supported"),
+            std::string::npos);
+  EXPECT_NE(error_of(R"({"model_type": "qwen2", "hidden_size": 64, "intermediate_size": 9,
+      "num_attention_heads": 4, "num_hidden_layers": 1, "vocab_size": 9,
+      "use_sliding_window": true})")
+                .find("\"use_sliding_window\""),
+            std::string::npos);
 }
 
 // The count from config.json equals the number of stored parameters of every shared model.
