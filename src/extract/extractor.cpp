@@ -511,6 +511,8 @@ void run_extraction(const ExtractOptions& opt) {
   meta.n_layers = p.config.n_layers;
   meta.n_heads = p.config.n_heads;
   meta.n_params = n_params(p.config);
+  meta.model_spec = describe_model(p.config);
+  meta.model_defaults = describe_defaults(p.config);
   if (!opt.quiet && n_ranks > 1 && p.layout.rank == 0) print_layout(p, meta.model_name, opt);
 
   torch::InferenceMode inference;

@@ -53,6 +53,8 @@ void AttentionWriter::create_layout(const AttentionMeta& meta, const SentenceTab
   f.set_attr("n_layers", meta.n_layers);
   f.set_attr("n_heads", meta.n_heads);
   f.set_attr("n_params", meta.n_params);
+  f.set_attr("model_spec", meta.model_spec);
+  f.set_attr("model_defaults", meta.model_defaults);
   f.set_attr("lmgaze_version", std::string(LMGAZE_VERSION));
   f.set_attr("complete", int64_t{0});
   sentences.write(f);

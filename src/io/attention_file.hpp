@@ -4,7 +4,9 @@
 //   root attributes   format = "lmgaze-attention", format_version = 1,
 //                     model_path, model_name, model_type, n_layers, n_heads,
 //                     n_params, dtype, prefix, tokenizer, text, lmgaze_version,
-//                     complete (0 while writing, 1 once everything is in)
+//                     complete (0 while writing, 1 once everything is in),
+//                     model_spec, model_defaults (what lmgaze resolved from
+//                     config.json, and which of it were transformers defaults)
 //   /sentences/*      see sentence_table.hpp
 //   /tokens/n_tokens  int64 [n_sentences]  tokens of the sentence itself
 //                     (BOS and prefix excluded)
@@ -46,6 +48,8 @@ struct AttentionMeta {
   int64_t n_layers = 0;
   int64_t n_heads = 0;
   int64_t n_params = 0;
+  std::string model_spec;      // describe_model(): what was resolved from config.json
+  std::string model_defaults;  // describe_defaults(): config values taken as defaults
 };
 
 std::string layer_dataset(int layer);  // "/attention/layer_007"

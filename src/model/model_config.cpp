@@ -536,6 +536,46 @@ ModelConfig read_model_config(const std::string& model_dir) {
   return parse_model_config(text.str(), path);
 }
 
+std::string describe_model(const ModelConfig& c) {
+  auto b = [](bool x) { return x ? "true" : "false"; };
+  std::string s = c.model_type + ": head_dim=" + std::to_string(c.head_size);
+  if (!c.is_gpt2()) {
+    const RotarySpec& r = c.rotary;
+    s += ", rotary base=" + format_number(r.base) + " fraction=" + format_number(r.fraction) +
+         " scaling=" + r.scaling;
+    if (r.scaling != "default") s += " factor=" + format_number(r.factor);
+    if (r.scaling == "llama3")
+      s += " low_freq_factor=" + format_number(r.low_freq_factor) +
+           " high_freq_factor=" + format_number(r.high_freq_factor);
+    if (r.original_max_positions > 0)
+      s += " original_max_positions=" + std::to_string(r.original_max_positions);
+  }
+  const AttentionSpec& a = c.attention;
+  std::string windows;
+  for (int w : a.window) windows += (windows.empty() ? "" : ",") + std::to_string(w);
+  const char* qk = a.qk_norm == QkNorm::None      ? "none"
+                   : a.qk_norm == QkNorm::PerHead ? "per_head"
+                                                  : "full";
+  s += std::string(", attention scale=") + format_number(a.scale) +
+       " softcap=" + format_number(a.softcap) + " window=" + windows +
+       " qkv_bias=" + b(a.qkv_bias) + " o_bias=" + b(a.o_bias) + " qk_norm=" + qk;
+  const char* norm = c.norm == NormKind::LayerNorm ? "layer_norm"
+                     : c.norm == NormKind::RmsNorm ? "rms_norm"
+                                                   : "rms_norm_1p";
+  s += std::string(", norm=") + norm + " eps=" + format_number(c.norm_eps) +
+       ", mlp=" + (c.mlp == MlpKind::Gated ? "gated " : "plain ") + c.activation +
+       " bias=" + b(c.mlp_bias) + ", parallel_residual=" + b(c.parallel_residual) +
+       ", post_norms=" + b(c.post_norms) + ", embed_scale=" + b(c.embed_scale) +
+       ", tie_word_embeddings=" + b(c.tie_word_embeddings);
+  return s;
+}
+
+std::string describe_defaults(const ModelConfig& c) {
+  std::string s;
+  for (const auto& d : c.defaulted) s += (s.empty() ? "" : "; ") + d;
+  return s;
+}
+
 namespace {
 int64_t total(const std::vector<TensorSpec>& t) {
   int64_t n = 0;

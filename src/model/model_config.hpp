@@ -94,6 +94,12 @@ ModelConfig read_model_config(const std::string& model_dir);
 // Same, from the JSON text; `source` names it in errors.
 ModelConfig parse_model_config(const std::string& json_text, const std::string& source);
 
+// One line stating what lmgaze resolved from config.json (head size, rotary,
+// attention, norm, MLP), for the attention file.
+std::string describe_model(const ModelConfig& c);
+// The `defaulted` list as one "; "-joined line ("" when nothing was defaulted).
+std::string describe_defaults(const ModelConfig& c);
+
 // Parameter counts, all summed from the family's tensor table (architecture.hpp).
 // One transformer block (attention, MLP and their norms).
 int64_t n_layer_params(const ModelConfig& c);

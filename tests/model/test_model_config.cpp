@@ -141,6 +141,17 @@ TEST(ModelConfig, Transformers5LayoutAndDefaults) {
   EXPECT_DOUBLE_EQ(inv[0], 1.0);
   const double f = 1 / std::sqrt(500000.0), s = (8192 * f / (2 * M_PI) - 1) / 3;
   EXPECT_NEAR(inv[1], (1 - s) * f / 32 + s * f, 1e-15);
+  EXPECT_EQ(describe_defaults(c),
+            "num_key_value_heads=4 (default); max_position_embeddings=2048 (default); "
+            "rms_norm_eps=1e-06 (default); tie_word_embeddings=false (default); "
+            "bos_token_id=1 (default); eos_token_id=2 (default); hidden_act=silu (default); "
+            "attention_bias=false (default); mlp_bias=false (default)");
+  EXPECT_EQ(describe_model(c),
+            "llama: head_dim=16, rotary base=500000 fraction=1 scaling=llama3 factor=32 "
+            "low_freq_factor=1 high_freq_factor=4 original_max_positions=8192, attention "
+            "scale=0.25 softcap=0 window=0 qkv_bias=false o_bias=false qk_norm=none, "
+            "norm=rms_norm eps=1e-06, mlp=gated silu bias=false, parallel_residual=false, "
+            "post_norms=false, embed_scale=false, tie_word_embeddings=false");
   // A base given twice must agree.
   EXPECT_NE(error_of(R"({"model_type": "llama", "hidden_size": 64, "intermediate_size": 9,
       "num_attention_heads": 4, "num_hidden_layers": 1, "vocab_size": 9, "rope_theta": 10000,
