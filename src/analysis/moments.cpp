@@ -135,9 +135,8 @@ std::vector<OlsFit> Moments::fit_all() const {
   return fits;
 }
 
-std::vector<double> Moments::r2_cv_all() const {
-  std::vector<double> sse(static_cast<size_t>(n_targets_), 0.0);
-  std::vector<double> sst(static_cast<size_t>(n_targets_), 0.0);
+std::vector<Moments::FoldScore> Moments::fold_scores() const {
+  std::vector<FoldScore> scores(static_cast<size_t>(n_folds_) * static_cast<size_t>(n_targets_));
   for (int pattern = 0; pattern < n_patterns_; ++pattern) {
     for (int test = 0; test < n_folds_; ++test) {
       if (!(xtx(test, pattern)(0, 0) > 0)) continue;
@@ -158,10 +157,23 @@ std::vector<double> Moments::r2_cv_all() const {
         const OlsFit train = solver.solve(b, c);
         const HeldOut held = score_held_out(train, xtx(test, pattern), xty(test).col(t),
                                             yy(test)(t), b(0) / a(0, 0));
-        sse[static_cast<size_t>(t)] += held.sse;
-        sst[static_cast<size_t>(t)] += held.sst;
+        FoldScore& score = scores[static_cast<size_t>(test) * static_cast<size_t>(n_targets_) + t];
+        score.train_r2 = train.r2;
+        score.sse = held.sse;
+        score.sst = held.sst;
       }
     }
+  }
+  return scores;
+}
+
+std::vector<double> Moments::r2_cv_all() const {
+  std::vector<double> sse(static_cast<size_t>(n_targets_), 0.0);
+  std::vector<double> sst(static_cast<size_t>(n_targets_), 0.0);
+  const std::vector<FoldScore> scores = fold_scores();
+  for (size_t i = 0; i < scores.size(); ++i) {
+    sse[i % sse.size()] += scores[i].sse;
+    sst[i % sst.size()] += scores[i].sst;
   }
   std::vector<double> r2(static_cast<size_t>(n_targets_));
   for (size_t t = 0; t < r2.size(); ++t)

@@ -25,6 +25,7 @@
 
 #include <Eigen/Dense>
 #include <cstdint>
+#include <limits>
 #include <vector>
 
 #include "analysis/ols.hpp"
@@ -103,6 +104,17 @@ class Moments {
   // training mean. Folds where the target has no points, or no training
   // points, are skipped; NaN when the denominator is zero.
   std::vector<double> r2_cv_all() const;
+
+  // What r2_cv_all sums, per fold and target ([fold][target], fold-major):
+  // the in-sample R² on the training folds (the other folds), and the
+  // held-out SSE and SST of fold f (SST about the training mean). A skipped
+  // fold has train_r2 NaN and sse = sst = 0.
+  struct FoldScore {
+    double train_r2 = std::numeric_limits<double>::quiet_NaN();
+    double sse = 0;
+    double sst = 0;
+  };
+  std::vector<FoldScore> fold_scores() const;
 
  private:
   size_t xtx_offset(int fold, int pattern) const;

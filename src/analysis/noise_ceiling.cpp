@@ -1,6 +1,7 @@
 #include "analysis/noise_ceiling.hpp"
 
 #include <cmath>
+#include <limits>
 
 #include "common/error.hpp"
 #include "mpi/reduce.hpp"
@@ -9,7 +10,7 @@ namespace lmgaze::analysis {
 
 void accumulate_noise_ceiling(const std::vector<double>& values, int n_readers,
                               const SentenceTable& sentences, size_t s_begin, size_t s_end,
-                              bool leave_one_out, std::vector<double>& moments) {
+                              bool leave_one_out, std::vector<double>& moments, int n_folds) {
   const int64_t p0 = sentences.pair_offset[s_begin];
   const auto pairs = static_cast<size_t>(sentences.pair_offset[s_end] - p0);
   const auto n = static_cast<size_t>(n_readers);
@@ -24,6 +25,7 @@ void accumulate_noise_ceiling(const std::vector<double>& values, int n_readers,
       has[r] = ok;
       present += ok;
     }
+    double* fold = moments.data() + (s % static_cast<size_t>(n_folds)) * n * kCeilingMoments;
     for (size_t i = a; i < e; ++i) {
       double sum = 0;
       for (size_t r = 0; r < n; ++r)
@@ -38,7 +40,7 @@ void accumulate_noise_ceiling(const std::vector<double>& values, int n_readers,
         } else {
           x = sum / present;
         }
-        double* m = moments.data() + r * kCeilingMoments;
+        double* m = fold + r * kCeilingMoments;
         m[0] += 1;
         m[1] += x;
         m[2] += x;
@@ -60,6 +62,37 @@ std::vector<OlsFit> noise_ceiling_fits(const std::vector<double>& moments, int n
     fits.push_back(ols_from_moments(xtx, xty, m[6]));
   }
   return fits;
+}
+
+std::vector<double> noise_ceiling_r2_cv(const std::vector<double>& moments, int n_readers,
+                                        int n_folds) {
+  const auto n = static_cast<size_t>(n_readers);
+  std::vector<double> r2;
+  for (size_t r = 0; r < n; ++r) {
+    double sse = 0, sst = 0;
+    for (int test = 0; test < n_folds; ++test) {
+      Eigen::Matrix2d xtx = Eigen::Matrix2d::Zero();
+      Eigen::Vector2d xty = Eigen::Vector2d::Zero();
+      double yy = 0;
+      for (int f = 0; f < n_folds; ++f) {
+        if (f == test) continue;
+        const double* m = moments.data() + (static_cast<size_t>(f) * n + r) * kCeilingMoments;
+        xtx += Eigen::Map<const Eigen::Matrix2d>(m);
+        xty += Eigen::Map<const Eigen::Vector2d>(m + 4);
+        yy += m[6];
+      }
+      const double* held = moments.data() + (static_cast<size_t>(test) * n + r) * kCeilingMoments;
+      if (!(held[0] > 0) || !(xtx(0, 0) > 0)) continue;  // no held-out or training points
+      const OlsFit train = ols_from_moments(xtx, xty, yy);
+      const HeldOut h =
+          score_held_out(train, Eigen::Map<const Eigen::Matrix2d>(held),
+                         Eigen::Map<const Eigen::Vector2d>(held + 4), held[6], xty(0) / xtx(0, 0));
+      sse += h.sse;
+      sst += h.sst;
+    }
+    r2.push_back(sst > 0 ? 1.0 - sse / sst : std::numeric_limits<double>::quiet_NaN());
+  }
+  return r2;
 }
 
 NoiseCeilingResult run_noise_ceiling(const HumanStore& store, const NoiseCeilingOptions& options,
@@ -93,11 +126,23 @@ NoiseCeilingResult run_noise_ceiling(const HumanStore& store, const NoiseCeiling
   std::vector<double> moments(static_cast<size_t>(n) * kCeilingMoments, 0.0);
   accumulate_noise_ceiling(values, n, sent, mine.begin, mine.end, options.leave_one_out, moments);
   mpi::reduce_sum(moments, comm);
+  const int folds = options.cv_folds;
+  std::vector<double> fold_moments;
+  if (folds >= 2) {
+    fold_moments.assign(static_cast<size_t>(folds) * static_cast<size_t>(n) * kCeilingMoments, 0.0);
+    accumulate_noise_ceiling(values, n, sent, mine.begin, mine.end, /*leave_one_out=*/true,
+                             fold_moments, folds);
+    mpi::reduce_sum(fold_moments, comm);
+  }
   int rank = 0;
   MPI_Comm_rank(comm, &rank);
   if (rank != 0) return result;
   for (const OlsFit& fit : noise_ceiling_fits(moments, n)) result.r2.push_back(fit.r2);
   result.ceiling = mean_sem(result.r2);
+  if (folds >= 2) {
+    result.r2_cv = noise_ceiling_r2_cv(fold_moments, n, folds);
+    result.cv_ceiling = mean_sem(result.r2_cv);
+  }
   return result;
 }
 

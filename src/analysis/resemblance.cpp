@@ -54,6 +54,7 @@ ResemblanceResult run_resemblance(const ResemblanceOptions& options, MPI_Comm co
   Eigen::MatrixXd x(pairs, result.n_heads + 1);
   x.col(0).setOnes();
   const auto n_cells = static_cast<size_t>(result.n_layers) * static_cast<size_t>(n_readers);
+  std::vector<Moments::FoldScore> fold_scores;  // [layer][fold][reader], rank 0, with CV
   if (rank == 0) {
     result.r2.assign(n_cells, std::nan(""));
     if (folds > 1) result.r2_cv.assign(n_cells, std::nan(""));
@@ -87,21 +88,35 @@ ResemblanceResult run_resemblance(const ResemblanceOptions& options, MPI_Comm co
       const std::vector<double> cv = moments.r2_cv_all();
       std::copy(cv.begin(), cv.end(),
                 result.r2_cv.begin() + static_cast<long>(l) * static_cast<long>(n_readers));
+      const std::vector<Moments::FoldScore> scores = moments.fold_scores();
+      fold_scores.insert(fold_scores.end(), scores.begin(), scores.end());
     }
     result.time.solve += MPI_Wtime() - t3;
   }
 
-  // The noise ceiling: given, computed, or (fewer than 2 readers) none.
-  if (!std::isnan(options.ceiling)) {
-    result.ceiling = options.ceiling;
-    result.ceiling_source = "given";
-  } else if (n_readers >= 2) {
+  if (rank == 0 && folds > 1)
+    result.cv_choice = choose_layers_in_folds(fold_scores, result.n_layers, folds, n_readers);
+
+  // The noise ceiling: given, computed, or (fewer than 2 readers) none. The
+  // cross-validated ceiling is always computed (it cannot be given).
+  const bool compute_ceiling = std::isnan(options.ceiling);
+  if (n_readers >= 2 && (compute_ceiling || folds > 1)) {
     NoiseCeilingOptions nc;
     nc.group = options.group;
     nc.view = options.view;
     nc.exclude = options.exclude;
     nc.leave_one_out = options.ceiling_leave_one_out;
+    nc.cv_folds = folds > 1 ? folds : 0;
     result.ceiling_detail = run_noise_ceiling(store, nc, comm);
+    if (folds > 1) {
+      result.cv_ceiling = result.ceiling_detail.cv_ceiling.mean;
+      result.cv_resemblance = result.cv_choice.mean_r2_cv.mean / result.cv_ceiling;
+    }
+  }
+  if (!compute_ceiling) {
+    result.ceiling = options.ceiling;
+    result.ceiling_source = "given";
+  } else if (n_readers >= 2) {
     result.ceiling = result.ceiling_detail.ceiling.mean;
     result.ceiling_source = "computed";
     // R² is in [0, 1] for every reader, so only degenerate data get here; a

@@ -6,6 +6,9 @@
 // cross-validated R² of Moments::r2_cv_all (sentence s in fold s mod K).
 // Resemblance = max over layers of mean_r R²(l, r), divided by the group's
 // noise ceiling (noise_ceiling.hpp, or a value given by the user).
+// With K ≥ 2 folds, also the cross-validated resemblance of METHODS.md 10:
+// the layer chosen inside each fold (cv_layer_choice.hpp) divided by the
+// cross-validated ceiling (reader on the leave-one-out group mean, same folds).
 //
 // Distribution: ranks split the sentences (balanced by word pairs); each rank
 // reads only its own sentences' attention and reader values, accumulates
@@ -19,6 +22,7 @@
 #include <string>
 #include <vector>
 
+#include "analysis/cv_layer_choice.hpp"
 #include "analysis/inputs.hpp"
 #include "analysis/noise_ceiling.hpp"
 
@@ -50,7 +54,10 @@ struct ResemblanceResult {  // complete on rank 0
   int n_layers = 0;
   int n_heads = 0;
   std::vector<double> r2;     // [layer][reader]
-  std::vector<double> r2_cv;  // [layer][reader]; empty without CV
+  std::vector<double> r2_cv;  // [layer][reader]; empty without CV (layer fixed in every fold)
+  CvLayerChoice cv_choice;    // with CV: the layer chosen inside each fold, R²_cv per reader
+  double cv_ceiling = std::numeric_limits<double>::quiet_NaN();  // NaN: < 2 readers
+  double cv_resemblance = std::numeric_limits<double>::quiet_NaN();
   std::vector<int> min_rank;  // per layer: lowest design rank over readers (of n_heads)
   double ceiling = std::numeric_limits<double>::quiet_NaN();
   std::string ceiling_source;         // "computed", "given" or "none (...)"

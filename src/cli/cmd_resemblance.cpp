@@ -8,6 +8,10 @@
 //                                (the layer with the highest mean_r2)
 //   DIR/resemblance.json         inputs, options, best layer, rank deficiency,
 //                                missing data, timing
+// With --cv K (METHODS.md 10, the layer chosen inside the folds):
+//   DIR/resemblance_cv_folds.csv    model, group, fold, selected_layer
+//   DIR/resemblance_cv_summary.csv  model, group, k, mean_r2_cv, cv_noise_ceiling,
+//                                   cv_resemblance
 #include <mpi.h>
 
 #include <cmath>
@@ -32,7 +36,10 @@ int run_resemblance(const Args& args) {
       "validated R² (sentence s in fold s mod K; 1 - sum of held-out SSE / sum of squares about\n"
       "each fold's training mean). A reader's sentences with NaN are left out of its fit.\n"
       "Resemblance = mean R² of a layer / the group's noise ceiling (mean over readers of the\n"
-      "R² of the reader on the group mean), or the ceiling given with --ceiling."};
+      "R² of the reader on the group mean), or the ceiling given with --ceiling.\n"
+      "With --cv K also the cross-validated resemblance (METHODS.md 10): in each fold the layer\n"
+      "with the best training R² is chosen and scored on the held-out sentences; divided by the\n"
+      "cross-validated ceiling (each reader on the group mean without that reader)."};
   po::options_description opts;
   opts.add_options()("model", po::value<std::string>()->required(), "attention file")(
       "human", po::value<std::string>()->required(), "human store (lmgaze human import)")(
@@ -118,6 +125,25 @@ int run_resemblance(const Args& args) {
   if (best >= 0) summary_row("max", best);
   rows.write(out + "/resemblance.csv");
   summary.write(out + "/resemblance_summary.csv");
+  if (cv) {
+    Table folds({"model", "group", "fold", "selected_layer"});
+    Table cv_summary({"model", "group", "k", "mean_r2_cv", "cv_noise_ceiling", "cv_resemblance"});
+    for (Table* t : {&folds, &cv_summary}) {
+      t->comment(analysis::command_line(spec.name, args));
+      t->comment("cross-validated, layer chosen inside each fold (sentence s in fold s mod " +
+                 std::to_string(o.cv_folds) +
+                 "); ceiling: reader on the group mean without the reader, same folds");
+    }
+    for (size_t k = 0; k < r.cv_choice.layer_of_fold.size(); ++k)
+      folds.add(
+          {label, o.group, Table::integer(static_cast<long long>(k)),
+           r.cv_choice.layer_of_fold[k] < 0 ? "" : Table::integer(r.cv_choice.layer_of_fold[k])});
+    cv_summary.add({label, o.group, Table::integer(o.cv_folds),
+                    Table::num(r.cv_choice.mean_r2_cv.mean), Table::num(r.cv_ceiling),
+                    Table::num(r.cv_resemblance)});
+    folds.write(out + "/resemblance_cv_folds.csv");
+    cv_summary.write(out + "/resemblance_cv_summary.csv");
+  }
 
   nlohmann::json deficient = nlohmann::json::array();
   for (int l = 0; l < r.n_layers; ++l)
@@ -139,6 +165,14 @@ int run_resemblance(const Args& args) {
                    {"excluded_here", r.readers.excluded}};
   side["options"] = {{"cv_folds", o.cv_folds}, {"ceiling", ceiling_how}};
   side["best_layer"] = best;
+  if (cv)
+    side["cross_validated"] = {{"k", o.cv_folds},
+                               {"selected_layer_of_fold", r.cv_choice.layer_of_fold},
+                               {"subjects", r.readers.subjects},
+                               {"r2_cv", r.cv_choice.r2_cv},
+                               {"mean_r2_cv", r.cv_choice.mean_r2_cv.mean},
+                               {"cv_noise_ceiling", r.cv_ceiling},
+                               {"cv_resemblance", r.cv_resemblance}};
   side["noise_ceiling"] = {{"value", r.ceiling}, {"source", ceiling_how}};
   if (r.ceiling_source == "computed") side["noise_ceiling"]["sem"] = r.ceiling_detail.ceiling.sem;
   side["rank_deficient_layers"] = deficient;
@@ -156,6 +190,10 @@ int run_resemblance(const Args& args) {
       {"rank",
        "numerical rank of the centred, unit-scaled head design; constant or collinear "
        "heads lower it and get coefficient 0, R² unaffected"},
+      {"cv_resemblance",
+       "METHODS.md 10: per fold the layer with the highest mean training R², each reader "
+       "scored on the held-out fold at that layer, R²_cv = 1 - sum SSE / sum SST; divided by "
+       "the same held-out R² of the reader on the leave-one-out group mean"},
       {"max_row",
        "the summary row with layer = max repeats the layer with the highest mean_r2 "
        "(best_layer here)"}};
@@ -169,6 +207,10 @@ int run_resemblance(const Args& args) {
               << layer_r2[static_cast<size_t>(best)].mean / r.ceiling << "\n";
   else
     std::cout << "no defined R²\n";
+  if (cv)
+    std::cout << "cross-validated (" << o.cv_folds << " folds, layer chosen inside each fold): "
+              << "mean R²_cv " << r.cv_choice.mean_r2_cv.mean << ", cv noise ceiling "
+              << r.cv_ceiling << ", cv resemblance " << r.cv_resemblance << "\n";
   if (!deficient.empty())
     std::cout << "note: " << deficient.size()
               << " layer(s) have a rank-deficient head design (see resemblance.json)\n";
