@@ -135,6 +135,35 @@ std::vector<OlsFit> Moments::fit_all() const {
   return fits;
 }
 
+std::vector<double> Moments::single_regressor_r2() const {
+  const int k = p_ - 1;
+  std::vector<double> r2(static_cast<size_t>(k) * static_cast<size_t>(n_targets_));
+  Eigen::MatrixXd b = Eigen::MatrixXd::Zero(p_, n_targets_);
+  Eigen::VectorXd c = Eigen::VectorXd::Zero(n_targets_);
+  for (int f = 0; f < n_folds_; ++f) {
+    b += xty(f);
+    c += yy(f);
+  }
+  for (int pattern = 0; pattern < n_patterns_; ++pattern) {
+    Eigen::MatrixXd a = Eigen::MatrixXd::Zero(p_, p_);
+    for (int f = 0; f < n_folds_; ++f) a += xtx(f, pattern);
+    const double n = a(0, 0);
+    for (int t = 0; t < n_targets_; ++t) {
+      if (pattern_of_target_[static_cast<size_t>(t)] != pattern) continue;
+      const double syy = c(t) - b(0, t) * b(0, t) / n;
+      for (int j = 1; j <= k; ++j) {
+        const double sxx = a(j, j) - a(0, j) * a(0, j) / n;
+        const double sxy = b(j, t) - a(0, j) * b(0, t) / n;
+        double value = std::numeric_limits<double>::quiet_NaN();
+        if (n > 0 && syy > 0)
+          value = sxx > kRankTolerance * a(j, j) ? sxy * sxy / (sxx * syy) : 0.0;
+        r2[static_cast<size_t>(j - 1) * static_cast<size_t>(n_targets_) + t] = value;
+      }
+    }
+  }
+  return r2;
+}
+
 std::vector<Moments::FoldScore> Moments::fold_scores() const {
   std::vector<FoldScore> scores(static_cast<size_t>(n_folds_) * static_cast<size_t>(n_targets_));
   for (int pattern = 0; pattern < n_patterns_; ++pattern) {

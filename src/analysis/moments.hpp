@@ -97,6 +97,12 @@ class Moments {
   // In-sample fit of every target over all folds; the design is decomposed
   // once per missing-data pattern.
   std::vector<OlsFit> fit_all() const;
+  // In-sample R² of every target on each regressor alone, with intercept
+  // (per-head resemblance): [regressor][target], all folds. Simple
+  // regression: R² = Sxy² / (Sxx Syy) from the centred sums. A regressor
+  // without variance (Sxx ≤ kRankTolerance · Σx²) gives 0, as a dropped
+  // column does in fit_all; a target without variance gives NaN.
+  std::vector<double> single_regressor_r2() const;
   // Cross-validated R² of every target (n_folds ≥ 2): for each fold f, fit on
   // the other folds and predict fold f;
   //   R²_cv = 1 − Σ_f SSE_f / Σ_f Σ_{i∈f} (y_i − ȳ_train(f))²

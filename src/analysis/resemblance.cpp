@@ -10,6 +10,38 @@
 
 namespace lmgaze::analysis {
 
+namespace {
+
+// Percentile intervals from resamples of readers (bootstrap.hpp): each layer's
+// mean R², and the resemblance max_l mean R² / ceiling, where a computed
+// ceiling is resampled with the same readers and a given one stays fixed.
+void bootstrap_resemblance(const ResemblanceOptions& options, ResemblanceResult& result) {
+  const auto n = result.readers.subjects.size();
+  const auto L = static_cast<size_t>(result.n_layers);
+  const bool resample_ceiling = result.ceiling_source == "computed";
+  std::vector<std::vector<double>> layer_means(L);
+  std::vector<double> resemblance;
+  for (const std::vector<int>& counts :
+       bootstrap_counts(static_cast<int>(n), options.bootstrap, options.seed)) {
+    double best = std::nan("");
+    for (size_t l = 0; l < L; ++l) {
+      const std::vector<double> r2(result.r2.begin() + static_cast<long>(l * n),
+                                   result.r2.begin() + static_cast<long>((l + 1) * n));
+      const double m = resampled_mean(r2, counts);
+      layer_means[l].push_back(m);
+      if (!std::isnan(m) && !(m <= best)) best = m;
+    }
+    const double ceiling =
+        resample_ceiling ? resampled_mean(result.ceiling_detail.r2, counts) : result.ceiling;
+    resemblance.push_back(best / ceiling);
+  }
+  for (const auto& means : layer_means)
+    result.layer_r2_interval.push_back(percentile_interval(means));
+  result.resemblance_interval = percentile_interval(resemblance);
+}
+
+}  // namespace
+
 ResemblanceResult run_resemblance(const ResemblanceOptions& options, MPI_Comm comm) {
   int rank = 0;
   MPI_Comm_rank(comm, &rank);
@@ -59,6 +91,7 @@ ResemblanceResult run_resemblance(const ResemblanceOptions& options, MPI_Comm co
     result.r2.assign(n_cells, std::nan(""));
     if (folds > 1) result.r2_cv.assign(n_cells, std::nan(""));
     result.min_rank.assign(static_cast<size_t>(result.n_layers), result.n_heads);
+    result.head_r2.reserve(n_cells * static_cast<size_t>(result.n_heads));
   }
   for (int l = 0; l < result.n_layers; ++l) {
     t0 = MPI_Wtime();
@@ -84,6 +117,8 @@ ResemblanceResult run_resemblance(const ResemblanceOptions& options, MPI_Comm co
       result.min_rank[static_cast<size_t>(l)] =
           std::min(result.min_rank[static_cast<size_t>(l)], fits[static_cast<size_t>(r)].rank);
     }
+    const std::vector<double> single = moments.single_regressor_r2();  // [head][reader]
+    result.head_r2.insert(result.head_r2.end(), single.begin(), single.end());
     if (folds > 1) {
       const std::vector<double> cv = moments.r2_cv_all();
       std::copy(cv.begin(), cv.end(),
@@ -129,6 +164,7 @@ ResemblanceResult run_resemblance(const ResemblanceOptions& options, MPI_Comm co
   } else {
     result.ceiling_source = "none (fewer than 2 readers; give one with --ceiling)";
   }
+  if (rank == 0 && options.bootstrap > 0) bootstrap_resemblance(options, result);
   return result;
 }
 

@@ -18,10 +18,12 @@
 
 #include <mpi.h>
 
+#include <cstdint>
 #include <limits>
 #include <string>
 #include <vector>
 
+#include "analysis/bootstrap.hpp"
 #include "analysis/cv_layer_choice.hpp"
 #include "analysis/inputs.hpp"
 #include "analysis/noise_ceiling.hpp"
@@ -34,7 +36,9 @@ struct ResemblanceOptions {
   std::string group;
   std::string view = "count";
   std::vector<std::string> exclude;
-  int cv_folds = 0;  // 0: in-sample only; K ≥ 2: also R²_cv
+  int cv_folds = 0;   // 0: in-sample only; K ≥ 2: also R²_cv
+  int bootstrap = 0;  // B ≥ 1: percentile intervals over B resamples of readers
+  uint64_t seed = 1;  // of the bootstrap resamples
   // Noise ceiling: NaN = compute from the group (needs ≥ 2 readers; with
   // fewer it is left empty); otherwise the value given.
   double ceiling = std::numeric_limits<double>::quiet_NaN();
@@ -58,7 +62,12 @@ struct ResemblanceResult {  // complete on rank 0
   CvLayerChoice cv_choice;    // with CV: the layer chosen inside each fold, R²_cv per reader
   double cv_ceiling = std::numeric_limits<double>::quiet_NaN();  // NaN: < 2 readers
   double cv_resemblance = std::numeric_limits<double>::quiet_NaN();
-  std::vector<int> min_rank;  // per layer: lowest design rank over readers (of n_heads)
+  std::vector<int> min_rank;    // per layer: lowest design rank over readers (of n_heads)
+  std::vector<double> head_r2;  // [layer][head][reader]: R² on that head alone (with intercept)
+  // With bootstrap ≥ 1 (bootstrap.hpp): 95% percentile intervals of each
+  // layer's mean R² and of the resemblance (max over layers / ceiling).
+  std::vector<Interval> layer_r2_interval;  // [layer]
+  Interval resemblance_interval;
   double ceiling = std::numeric_limits<double>::quiet_NaN();
   std::string ceiling_source;         // "computed", "given" or "none (...)"
   NoiseCeilingResult ceiling_detail;  // when computed

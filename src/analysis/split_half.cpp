@@ -3,8 +3,8 @@
 #include <cmath>
 #include <limits>
 #include <numeric>
-#include <random>
 
+#include "analysis/seeded_draws.hpp"
 #include "common/error.hpp"
 #include "mpi/reduce.hpp"
 
@@ -27,7 +27,7 @@ std::vector<std::vector<uint8_t>> split_halves(int n_readers, int splits, uint64
   std::vector<size_t> order(n);
   for (int b = 0; b < splits; ++b) {
     std::iota(order.begin(), order.end(), size_t{0});
-    for (size_t i = n; i > 1; --i) std::swap(order[i - 1], order[below(i)]);
+    for (size_t i = n; i > 1; --i) std::swap(order[i - 1], order[draw_below(rng, i)]);
     std::vector<uint8_t> half(n, 1);
     for (size_t i = 0; i < n / 2; ++i) half[order[i]] = 0;
     halves.push_back(half);

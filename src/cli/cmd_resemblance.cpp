@@ -8,12 +8,18 @@
 //                                (the layer with the highest mean_r2)
 //   DIR/resemblance.json         inputs, options, best layer, rank deficiency,
 //                                missing data, timing
+//   DIR/resemblance_heads.csv    model, group, layer, head, mean_r2, sem_r2: each reader
+//                                on one head alone (per-head resemblance)
+// With --bootstrap B (resamples of readers, percentile 95% intervals):
+//   DIR/resemblance_bootstrap.csv  model, group, quantity (mean_r2 | resemblance), layer,
+//                                  estimate, low, high, resamples, seed
 // With --cv K (METHODS.md 10, the layer chosen inside the folds):
 //   DIR/resemblance_cv_folds.csv    model, group, fold, selected_layer
 //   DIR/resemblance_cv_summary.csv  model, group, k, mean_r2_cv, cv_noise_ceiling,
 //                                   cv_resemblance
 #include <mpi.h>
 
+#include <algorithm>
 #include <cmath>
 #include <iomanip>
 #include <iostream>
@@ -48,6 +54,9 @@ int run_resemblance(const Args& args) {
       "exclude", po::value<std::string>()->default_value(""),
       "comma-separated subjects of the group to leave out")(
       "cv", po::value<int>()->default_value(0), "K >= 2: also cross-validated R² with K folds")(
+      "bootstrap", po::value<int>()->default_value(0),
+      "B >= 1: 95% percentile intervals over B resamples of readers (1000 is usual)")(
+      "seed", po::value<uint64_t>()->default_value(1), "seed of the bootstrap resamples")(
       "ceiling", po::value<double>(), "use this noise ceiling instead of computing it")(
       "ceiling-leave-one-out", po::bool_switch(),
       "computed ceiling: group mean without the reader itself (default: with it)")(
@@ -62,6 +71,9 @@ int run_resemblance(const Args& args) {
   o.view = (*vm)["view"].as<std::string>();
   o.exclude = analysis::split_list((*vm)["exclude"].as<std::string>());
   o.cv_folds = (*vm)["cv"].as<int>();
+  o.bootstrap = (*vm)["bootstrap"].as<int>();
+  if (o.bootstrap < 0) throw InputError("lmgaze resemblance: --bootstrap must be at least 1");
+  o.seed = (*vm)["seed"].as<uint64_t>();
   if (vm->count("ceiling")) {
     o.ceiling = (*vm)["ceiling"].as<double>();
     if (!(o.ceiling > 0 && o.ceiling <= 1))
@@ -125,6 +137,51 @@ int run_resemblance(const Args& args) {
   if (best >= 0) summary_row("max", best);
   rows.write(out + "/resemblance.csv");
   summary.write(out + "/resemblance_summary.csv");
+  // Per-head resemblance: mean over readers of R² on one head alone.
+  Table heads({"model", "group", "layer", "head", "mean_r2", "sem_r2"});
+  heads.comment(analysis::command_line(spec.name, args));
+  heads.comment("per head: OLS with intercept of each reader on that head alone, in sample");
+  struct Head {
+    int layer, head;
+    double mean;
+  };
+  std::vector<Head> ranked;
+  for (int l = 0; l < r.n_layers; ++l)
+    for (int h = 0; h < r.n_heads; ++h) {
+      const auto at =
+          r.head_r2.begin() + static_cast<long>((static_cast<size_t>(l) * r.n_heads + h) * n);
+      const analysis::MeanSem m =
+          analysis::mean_sem(std::vector<double>(at, at + static_cast<long>(n)));
+      heads.add({label, o.group, Table::integer(l), Table::integer(h), Table::num(m.mean),
+                 Table::num(m.sem)});
+      if (!std::isnan(m.mean)) ranked.push_back({l, h, m.mean});
+    }
+  heads.write(out + "/resemblance_heads.csv");
+  std::sort(ranked.begin(), ranked.end(), [](const Head& a, const Head& b) {
+    return a.mean > b.mean ||
+           (a.mean == b.mean && (a.layer < b.layer || (a.layer == b.layer && a.head < b.head)));
+  });
+  if (ranked.size() > 5) ranked.resize(5);
+  if (o.bootstrap > 0) {
+    Table boot(
+        {"model", "group", "quantity", "layer", "estimate", "low", "high", "resamples", "seed"});
+    boot.comment(analysis::command_line(spec.name, args));
+    boot.comment(
+        "bootstrap over readers, 95% percentile intervals; a computed ceiling is "
+        "resampled with the readers (each reader's R² on the full group mean)");
+    for (int l = 0; l < r.n_layers; ++l) {
+      const auto& i = r.layer_r2_interval[static_cast<size_t>(l)];
+      boot.add({label, o.group, "mean_r2", Table::integer(l),
+                Table::num(layer_r2[static_cast<size_t>(l)].mean), Table::num(i.low),
+                Table::num(i.high), Table::integer(o.bootstrap), std::to_string(o.seed)});
+    }
+    if (best >= 0)
+      boot.add({label, o.group, "resemblance", "max",
+                Table::num(layer_r2[static_cast<size_t>(best)].mean / r.ceiling),
+                Table::num(r.resemblance_interval.low), Table::num(r.resemblance_interval.high),
+                Table::integer(o.bootstrap), std::to_string(o.seed)});
+    boot.write(out + "/resemblance_bootstrap.csv");
+  }
   if (cv) {
     Table folds({"model", "group", "fold", "selected_layer"});
     Table cv_summary({"model", "group", "k", "mean_r2_cv", "cv_noise_ceiling", "cv_resemblance"});
@@ -165,6 +222,14 @@ int run_resemblance(const Args& args) {
                    {"excluded_here", r.readers.excluded}};
   side["options"] = {{"cv_folds", o.cv_folds}, {"ceiling", ceiling_how}};
   side["best_layer"] = best;
+  side["top_heads"] = nlohmann::json::array();
+  for (const Head& h : ranked)
+    side["top_heads"].push_back({{"layer", h.layer}, {"head", h.head}, {"mean_r2", h.mean}});
+  if (o.bootstrap > 0)
+    side["bootstrap"] = {{"resamples", o.bootstrap},
+                         {"seed", o.seed},
+                         {"resemblance_low", r.resemblance_interval.low},
+                         {"resemblance_high", r.resemblance_interval.high}};
   if (cv)
     side["cross_validated"] = {{"k", o.cv_folds},
                                {"selected_layer_of_fold", r.cv_choice.layer_of_fold},
@@ -207,6 +272,15 @@ int run_resemblance(const Args& args) {
               << layer_r2[static_cast<size_t>(best)].mean / r.ceiling << "\n";
   else
     std::cout << "no defined R²\n";
+  if (o.bootstrap > 0 && best >= 0)
+    std::cout << "bootstrap (" << o.bootstrap << " resamples of readers, seed " << o.seed
+              << "): resemblance 95% interval [" << r.resemblance_interval.low << ", "
+              << r.resemblance_interval.high << "]\n";
+  if (!ranked.empty()) {
+    std::cout << "top heads (mean R² on one head):";
+    for (const Head& h : ranked) std::cout << " L" << h.layer << "H" << h.head << " " << h.mean;
+    std::cout << "\n";
+  }
   if (cv)
     std::cout << "cross-validated (" << o.cv_folds << " folds, layer chosen inside each fold): "
               << "mean R²_cv " << r.cv_choice.mean_r2_cv.mean << ", cv noise ceiling "

@@ -138,9 +138,10 @@ TEST_F(Commands, DivergencePerHeadByLayerIsRankInvariant) {
 TEST_F(Commands, ResemblanceIsRankInvariant) {
   const std::string out = invariant(
       "resemblance",
-      "resemblance --model " + *dir_ + "/C.h5 --human " + *dir_ + "/H.h5 --group L1 --cv 3",
+      "resemblance --model " + *dir_ + "/C.h5 --human " + *dir_ +
+          "/H.h5 --group L1 --cv 3 --bootstrap 200 --seed 5",
       {"resemblance.csv", "resemblance_summary.csv", "resemblance_cv_folds.csv",
-       "resemblance_cv_summary.csv"});
+       "resemblance_cv_summary.csv", "resemblance_heads.csv", "resemblance_bootstrap.csv"});
   const Csv rows = read_csv(out + "/resemblance.csv");
   EXPECT_EQ(rows.header, (Header{"model", "group", "layer", "subject", "r2", "r2_cv"}));
   EXPECT_EQ(rows.rows.size(), 5u * 5u);
@@ -186,10 +187,10 @@ TEST_F(Commands, ResemblanceWithoutCvLeavesItEmpty) {
 
 TEST_F(Commands, NoiseCeilingIsRankInvariant) {
   for (std::string loo : {"", " --leave-one-out"}) {
-    const std::string out = invariant("noise" + std::to_string(loo.size()),
-                                      "noise-ceiling --human " + *dir_ +
-                                          "/H.h5 --group L1 --split-half 30 --seed 7" + loo,
-                                      {"noise_ceiling.csv", "noise_ceiling_split_half.csv"});
+    const std::string out = invariant(
+        "noise" + std::to_string(loo.size()),
+        "noise-ceiling --human " + *dir_ + "/H.h5 --group L1 --split-half 30 --seed 7" + loo,
+        {"noise_ceiling.csv", "noise_ceiling_split_half.csv"});
     const Csv rows = read_csv(out + "/noise_ceiling.csv");
     EXPECT_EQ(rows.header, (Header{"group", "subject", "r2"}));
     EXPECT_EQ(rows.rows.size(), 5u);

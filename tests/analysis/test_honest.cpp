@@ -13,9 +13,11 @@
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <iostream>
 #include <nlohmann/json.hpp>
 #include <random>
 
+#include "analysis/bootstrap.hpp"
 #include "analysis/cv_layer_choice.hpp"
 #include "analysis/split_half.hpp"
 #include "common/tril.hpp"
@@ -103,6 +105,12 @@ TEST(HonestResemblance, CrossValidatedMatchesDirectNumpy) {
       EXPECT_NEAR(std::stod(summary.rows[0][3]), ref["mean_r2_cv"].get<double>(), 1e-9);
       EXPECT_NEAR(std::stod(summary.rows[0][4]), ref["cv_ceiling"].get<double>(), 1e-9);
       EXPECT_NEAR(std::stod(summary.rows[0][5]), ref["cv_resemblance"].get<double>(), 1e-9);
+      const Csv heads = read_csv(out + "/resemblance_heads.csv");
+      EXPECT_EQ(heads.rows.size(), 5u * 4u);
+      for (const auto& row : heads.rows)  // layer, head -> mean R² on that head alone
+        EXPECT_NEAR(std::stod(row[4]),
+                    ref["head_r2"][std::stoul(row[2])][std::stoul(row[3])].get<double>(), 1e-9)
+            << "layer " << row[2] << " head " << row[3];
       const auto side = read_json(out + "/resemblance.json");
       const auto& mine = side["cross_validated"]["r2_cv"];
       EXPECT_EQ(mine.size(), ref["r2_cv"].size());
@@ -135,6 +143,49 @@ TEST(HonestResemblance, LayerChosenInsideEachFoldByHand) {
   // Reader 1: fold 0 at layer 0 (2, 4), fold 1 skipped at layer 1: 1 - 2/4.
   EXPECT_DOUBLE_EQ(c.r2_cv[1], 0.5);
   EXPECT_DOUBLE_EQ(c.mean_r2_cv.mean, (1.0 - 2.5 / 6.0 + 0.5) / 2);
+}
+
+TEST(Bootstrap, PercentilesAndCountsByHand) {
+  EXPECT_DOUBLE_EQ(analysis::percentile({4, 1, 3, 2}, 0.5), 2.5);  // numpy: 2.5
+  EXPECT_DOUBLE_EQ(analysis::percentile({4, 1, 3, 2, std::nan("")}, 0.25), 1.75);
+  EXPECT_DOUBLE_EQ(analysis::percentile({5}, 0.975), 5.0);
+  EXPECT_TRUE(std::isnan(analysis::percentile({}, 0.5)));
+  EXPECT_DOUBLE_EQ(analysis::resampled_mean({1, 2, std::nan(""), 4}, {2, 0, 1, 1}), 6.0 / 3.0);
+  const auto counts = analysis::bootstrap_counts(9, 100, 3);
+  ASSERT_EQ(counts.size(), 100u);
+  for (const auto& c : counts) {
+    int sum = 0;
+    for (int x : c) sum += x;
+    EXPECT_EQ(sum, 9);
+  }
+  EXPECT_EQ(counts, analysis::bootstrap_counts(9, 100, 3));
+  EXPECT_NE(counts, analysis::bootstrap_counts(9, 100, 4));
+}
+
+// 400 synthetic groups of 40 readers whose R² are drawn around a known mean
+// 0.08 (SD 0.03): the 95% interval of the mean must cover 0.08 about 95% of
+// the time. The percentile bootstrap runs slightly narrow at n = 40 (about
+// 94%); the binomial SD over 400 groups is 1.1 points, so [0.91, 0.98] is
+// more than three of them around the nominal rate, and fails for an interval
+// that is too narrow or too wide by a few points.
+TEST(Bootstrap, IntervalsCoverAtTheNominalRate) {
+  std::mt19937_64 rng(12);
+  std::normal_distribution<double> r2(0.08, 0.03);
+  int covered = 0;
+  const int groups = 400;
+  for (int g = 0; g < groups; ++g) {
+    std::vector<double> values(40);
+    for (double& v : values) v = r2(rng);
+    std::vector<double> means;
+    for (const auto& c : analysis::bootstrap_counts(40, 1000, 100 + g))
+      means.push_back(analysis::resampled_mean(values, c));
+    const analysis::Interval i = analysis::percentile_interval(means);
+    covered += i.low <= 0.08 && 0.08 <= i.high;
+  }
+  const double rate = static_cast<double>(covered) / groups;
+  std::cout << "coverage of the 95% interval over " << groups << " groups: " << rate << "\n";
+  EXPECT_GE(rate, 0.91);
+  EXPECT_LE(rate, 0.98);
 }
 
 TEST(SplitHalf, ArithmeticByHand) {

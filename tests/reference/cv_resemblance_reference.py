@@ -6,7 +6,9 @@ sentences, every score a sum over the held-out values. No moments, no
 shortcuts: an implementation independent of lmgaze's (src/analysis).
 
 Reads an lmgaze attention file and human store with h5py and prints JSON:
-  layer_of_fold, r2_cv (per reader), mean_r2_cv, cv_ceiling, cv_resemblance.
+  layer_of_fold, r2_cv (per reader), mean_r2_cv, cv_ceiling, cv_resemblance,
+  and head_r2[layer][head]: the mean over readers of the in-sample R² of the
+  reader on that head alone (per-head resemblance).
 
 Run: python3 cv_resemblance_reference.py ATTENTION.h5 STORE.h5 GROUP K
 """
@@ -92,13 +94,26 @@ def main():
             ceil_sse[r] += np.sum((y[r, test] - pred) ** 2)
             ceil_sst[r] += np.sum((y[r, test] - y[r, train].mean()) ** 2)
     ceil_r2 = np.where(ceil_sst > 0, 1 - ceil_sse / np.where(ceil_sst > 0, ceil_sst, 1), np.nan)
+    # Per-head resemblance: each reader on one head alone, all its sentences.
+    head_r2 = []
+    for x in layers:
+        per_head = []
+        for h in range(x.shape[1]):
+            values = []
+            for r in range(n_readers):
+                rows_r = pairs_of([s for s in range(n_sent) if has[r, s]])
+                r2, _ = fit_predict(x[rows_r, h:h + 1], y[r, rows_r], x[rows_r[:1], h:h + 1])
+                values.append(r2)
+            per_head.append(float(np.nanmean(values)))
+        head_r2.append(per_head)
     mean_r2_cv = float(np.nanmean(r2_cv))
     cv_ceiling = float(np.nanmean(ceil_r2))
     print(json.dumps({"layer_of_fold": layer_of_fold,
                       "r2_cv": [None if np.isnan(v) else float(v) for v in r2_cv],
                       "mean_r2_cv": mean_r2_cv,
                       "cv_ceiling": cv_ceiling,
-                      "cv_resemblance": mean_r2_cv / cv_ceiling}))
+                      "cv_resemblance": mean_r2_cv / cv_ceiling,
+                      "head_r2": head_r2}))
 
 
 if __name__ == "__main__":
