@@ -17,6 +17,7 @@ std::string layer_prefix(const ModelConfig& c, int l) {
     case Family::Qwen2:
     case Family::Qwen3:
     case Family::Gemma:
+    case Family::Gemma2:
     case Family::Phi3:
     case Family::Olmo2:
       return "model.layers." + std::to_string(l) + ".";
@@ -75,7 +76,7 @@ std::vector<TensorSpec> decoder_layer(const ModelConfig& c, const std::string& p
   const int64_t Q = c.n_heads * HS, KV = c.n_kv_heads * HS;
   const std::string a = p + "self_attn.", m = p + "mlp.";
   std::vector<TensorSpec> t;
-  if (!c.post_norms) t.push_back({Role::AttnNorm, p + "input_layernorm.weight", {C}});
+  if (c.pre_norms) t.push_back({Role::AttnNorm, p + "input_layernorm.weight", {C}});
   if (c.family == Family::Phi3) {
     t.push_back({Role::QKV, a + "qkv_proj.weight", {Q + 2 * KV, C}});  // q rows, k rows, v rows
   } else {
@@ -100,10 +101,13 @@ std::vector<TensorSpec> decoder_layer(const ModelConfig& c, const std::string& p
       t.push_back({Role::KNorm, a + "k_norm.weight", {KV}});
       break;
   }
-  // OLMo 2 names its post-attention norm as LLaMA names the pre-MLP norm.
+  // OLMo 2 and Gemma 2 name their post-attention norm as LLaMA names the pre-MLP
+  // norm; Gemma 2's pre-MLP norm is pre_feedforward_layernorm.
   t.push_back({c.post_norms ? Role::PostAttnNorm : Role::MlpNorm,
                p + "post_attention_layernorm.weight",
                {C}});
+  if (c.pre_norms && c.post_norms)
+    t.push_back({Role::MlpNorm, p + "pre_feedforward_layernorm.weight", {C}});
   if (c.family == Family::Phi3) {
     t.push_back({Role::GateUp, m + "gate_up_proj.weight", {2 * F, C}});  // gate rows, up rows
   } else {
@@ -139,6 +143,7 @@ std::vector<TensorSpec> embedding_tensors(const ModelConfig& c) {
     case Family::Qwen2:
     case Family::Qwen3:
     case Family::Gemma:
+    case Family::Gemma2:
     case Family::Phi3:
     case Family::Olmo2:
       return {{Role::Embed, "model.embed_tokens.weight", {V, C}}};
@@ -158,6 +163,7 @@ std::vector<TensorSpec> layer_tensors(const ModelConfig& c, int layer) {
     case Family::Qwen2:
     case Family::Qwen3:
     case Family::Gemma:
+    case Family::Gemma2:
     case Family::Phi3:
     case Family::Olmo2:
       return decoder_layer(c, p);
@@ -186,6 +192,7 @@ std::vector<TensorSpec> head_tensors(const ModelConfig& c) {
     case Family::Qwen2:
     case Family::Qwen3:
     case Family::Gemma:
+    case Family::Gemma2:
     case Family::Phi3:
     case Family::Olmo2:
       t = {{Role::FinalNorm, "model.norm.weight", {C}}};

@@ -32,7 +32,7 @@ torch::Tensor repeat_kv(const torch::Tensor& x, int64_t n_rep) {
 
 torch::Tensor causal_attention(const torch::Tensor& q, const torch::Tensor& k,
                                const torch::Tensor& v, torch::Tensor* probs, double scale,
-                               int64_t window) {
+                               int64_t window, double softcap) {
   const int64_t T = q.size(2), HS = q.size(3);
   // Scaling q before the product keeps fp16 scores further from overflow.
   if (scale == 0) scale = 1.0 / std::sqrt(static_cast<double>(HS));
@@ -40,6 +40,8 @@ torch::Tensor causal_attention(const torch::Tensor& q, const torch::Tensor& k,
                              .to(wide_dtype(q.scalar_type()));
   // Key j > query i is the future. Batches are right-padded, so a real token never
   // sits after padding and this mask alone keeps padding out of real tokens' rows.
+  // Gemma 2 squashes the scores into (-softcap, softcap) before the mask and softmax.
+  if (softcap > 0) scores = torch::tanh(scores / softcap) * softcap;
   torch::Tensor ones = torch::ones({T, T}, torch::dtype(torch::kBool).device(q.device()));
   torch::Tensor hidden = ones.triu(1);  // [T, T]
   // A sliding window also hides keys `window` or more tokens back (j <= i - window).

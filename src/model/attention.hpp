@@ -21,11 +21,12 @@ torch::Tensor repeat_kv(const torch::Tensor& x, int64_t n_rep);
 
 // softmax(scale * q k^T + causal mask) v; scale 0 means 1 / sqrt(HS). With
 // window > 0 query i sees only keys i - window < j <= i (Mistral's sliding window).
+// With softcap > 0 the scaled scores become softcap * tanh(scores / softcap) first.
 // q, k, v [B, NH, T, HS] -> out [B, NH, T, HS] in q's dtype; *probs (when non-null)
 // receives the attention probabilities [B, NH, T, T], float32, exact zeros above
 // the diagonal. The softmax always runs in float32.
 torch::Tensor causal_attention(const torch::Tensor& q, const torch::Tensor& k,
                                const torch::Tensor& v, torch::Tensor* probs, double scale = 0,
-                               int64_t window = 0);
+                               int64_t window = 0, double softcap = 0);
 
 }  // namespace lmgaze

@@ -85,6 +85,7 @@ std::unique_ptr<CausalLM> load_causal_lm(const std::string& model_dir, const Loa
     case Family::Qwen2:
     case Family::Qwen3:
     case Family::Gemma:
+    case Family::Gemma2:
     case Family::Phi3:
     case Family::GptNeox:
     case Family::Olmo2:

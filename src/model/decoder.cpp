@@ -45,6 +45,8 @@ torch::Tensor norm(const torch::Tensor& x, const torch::Tensor& w, const torch::
       return layer_norm(x, w, b, c.norm_eps);
     case NormKind::RmsNorm:
       return rms_norm(x, w, c.norm_eps);
+    case NormKind::RmsNormWide:
+      return rms_norm_wide_weight(x, w, c.norm_eps);
     case NormKind::RmsNormOffset:
       return rms_norm_wide_weight(x, w, c.norm_eps);  // w holds 1 + weight (see load)
   }
@@ -80,8 +82,9 @@ torch::Tensor attention_forward(const torch::Tensor& x, const DecoderLayer& w, c
   k = apply_rotary(k, rope);
   const int64_t n_rep = c.n_heads / c.n_kv_heads;
   torch::Tensor y = causal_attention(q, repeat_kv(k, n_rep), repeat_kv(v, n_rep), probs,
-                                     c.attention.scale, window);  // [B, NH, T, HS]
-  return linear(merge_heads(y), w.o_w, w.o_b);                    // [B, T, C]
+                                     c.attention.scale, window,
+                                     c.attention.softcap);  // [B, NH, T, HS]
+  return linear(merge_heads(y), w.o_w, w.o_b);              // [B, T, C]
 }
 
 // MLP: x [B, T, C] -> [B, T, C] through F channels.
@@ -135,8 +138,9 @@ class Decoder final : public CausalLM {
       DecoderLayer L;
       for (const TensorSpec& s : layer_tensors(config, l)) assign(L, s.role, w(s));
       if (config.norm == NormKind::RmsNormOffset)
-        for (torch::Tensor* t : {&L.attn_norm_w, &L.mlp_norm_w})
-          *t = 1.0 + t->to(wide_dtype(dtype_));  // Gemma: x * (1 + w), in fp32
+        for (torch::Tensor* t :
+             {&L.attn_norm_w, &L.mlp_norm_w, &L.post_attn_norm_w, &L.post_mlp_norm_w})
+          if (t->defined()) *t = 1.0 + t->to(wide_dtype(dtype_));  // Gemma: x * (1 + w), fp32
       layers_.push_back(std::move(L));
     }
     if (options.with_head) {
@@ -187,13 +191,17 @@ class Decoder final : public CausalLM {
             attention_forward(norm(x, L.attn_norm_w, L.attn_norm_b, c), L, c, rope, window, p);
         torch::Tensor m = mlp_forward(norm(x, L.mlp_norm_w, L.mlp_norm_b, c), L, c);
         x = x + (m + a);
-      } else if (c.post_norms) {  // OLMo 2: norm the block's output, not its input
-        x = x + rms_norm_wide_weight(attention_forward(x, L, c, rope, window, p),
-                                     L.post_attn_norm_w, c.norm_eps);
-        x = x + rms_norm_wide_weight(mlp_forward(x, L, c), L.post_mlp_norm_w, c.norm_eps);
       } else {
-        x = x + attention_forward(norm(x, L.attn_norm_w, L.attn_norm_b, c), L, c, rope, window, p);
-        x = x + mlp_forward(norm(x, L.mlp_norm_w, L.mlp_norm_b, c), L, c);
+        // Pre-norms normalise a block's input, post-norms its output (OLMo 2: post
+        // only; Gemma 2: both).
+        torch::Tensor h = c.pre_norms ? norm(x, L.attn_norm_w, L.attn_norm_b, c) : x;
+        torch::Tensor a = attention_forward(h, L, c, rope, window, p);  // [B, T, C]
+        if (c.post_norms) a = norm(a, L.post_attn_norm_w, {}, c);
+        x = x + a;
+        h = c.pre_norms ? norm(x, L.mlp_norm_w, L.mlp_norm_b, c) : x;
+        torch::Tensor m = mlp_forward(h, L, c);  // [B, T, C]
+        if (c.post_norms) m = norm(m, L.post_mlp_norm_w, {}, c);
+        x = x + m;
       }
       if (attention) attention->push_back(probs);  // [B, NH, T, T] float32 (fp64)
     }
@@ -204,7 +212,9 @@ class Decoder final : public CausalLM {
     torch::NoGradGuard no_grad;
     if (!lm_head_.defined()) throw std::logic_error("head() on a stage loaded without the head");
     torch::Tensor x = norm(hidden.to(device_, dtype_), norm_w_, norm_b_, config_);  // [B, T, C]
-    return torch::linear(x, lm_head_).to(wide_dtype(dtype_));                       // [B, T, V]
+    torch::Tensor logits = torch::linear(x, lm_head_).to(wide_dtype(dtype_));       // [B, T, V]
+    const double cap = config_.logit_softcap;                                       // Gemma 2
+    return cap > 0 ? torch::tanh(logits / cap) * cap : logits;
   }
 
  private:

@@ -197,7 +197,9 @@ RotarySpec parse_rotary(const ConfigReader& r, int max_positions, const char* th
       k.number("partial_rotary_factor", default_fraction, fraction_key ? fraction_key : "");
   r.reject("partial_rotary_factor", s.fraction > 1, "must be at most 1");
   s.scaling = k.type();
-  std::vector<std::string> allowed = {"rope_type", "rope_theta", "partial_rotary_factor"};
+  // original_max_position_embeddings is read only by the scalings that use it.
+  std::vector<std::string> allowed = {"rope_type", "rope_theta", "partial_rotary_factor",
+                                      "original_max_position_embeddings"};
   if (s.scaling == "default") {
   } else if (s.scaling == "linear") {
     s.factor = k.required_number("factor", s.scaling);
@@ -257,6 +259,7 @@ FamilyDefaults defaults_of(Family f) {
     case Family::Qwen3:
       return {32768, 1e-6, false, -1, -1, "silu"};
     case Family::Gemma:
+    case Family::Gemma2:
       return {8192, 1e-6, true, 2, 1, "gelu_pytorch_tanh"};
     case Family::Phi3:
       return {4096, 1e-5, false, 1, 32000, "silu"};
@@ -306,6 +309,7 @@ ModelConfig parse_gpt2(const ConfigReader& r) {
 
 // Keys of a family that does not have the feature: absent, null or off.
 void reject_absent(const ConfigReader& r, Family f) {
+  if (f == Family::Gemma2) return;  // has them all but clip_qkv, which it never reads
   const std::string fam = family_name(f);
   for (const char* key :
        {"attn_logit_softcapping", "final_logit_softcapping", "query_pre_attn_scalar", "clip_qkv"})
@@ -313,16 +317,20 @@ void reject_absent(const ConfigReader& r, Family f) {
 }
 
 // The sliding window of each layer: `window` (0 = none) everywhere unless
-// config.json lists layer_types (transformers 5).
-std::vector<int> layer_windows(const ConfigReader& r, int n_layers, int window) {
+// config.json lists layer_types (transformers 5). `alternating` (Gemma 2): by
+// default layers 0, 2, 4, ... slide and the others see everything, and
+// layer_types may mix the two.
+std::vector<int> layer_windows(const ConfigReader& r, int n_layers, int window, bool alternating) {
   std::vector<int> w(static_cast<size_t>(n_layers), window);
+  if (alternating)
+    for (int l = 1; l < n_layers; l += 2) w[l] = 0;
   if (!r.has("layer_types")) return w;
   const json& t = r.root()["layer_types"];
   if (!t.is_array() || static_cast<int>(t.size()) != n_layers)
     r.reject("layer_types", true, "must list one type per layer");
   for (int l = 0; l < n_layers; ++l) {
     const std::string type = t[l].is_string() ? t[l].get<std::string>() : "";
-    if (type == "full_attention" && window == 0)
+    if (type == "full_attention" && (window == 0 || alternating))
       w[l] = 0;
     else if (type == "sliding_attention" && window > 0)
       w[l] = window;
@@ -358,10 +366,11 @@ ModelConfig parse_decoder(const ConfigReader& r, Family f) {
            "num_attention_heads must be a multiple of num_key_value_heads");
 
   // Head size: stored by Gemma (256) and Qwen3 (128) configs, C / NH elsewhere.
+  const bool gemma = f == Family::Gemma || f == Family::Gemma2;
   const bool explicit_head = f == Family::Llama || f == Family::Mistral || f == Family::Qwen2 ||
-                             f == Family::Qwen3 || f == Family::Gemma || f == Family::Olmo2;
+                             f == Family::Qwen3 || gemma || f == Family::Olmo2;
   const int derived = c.hidden % c.n_heads == 0 ? c.hidden / c.n_heads : 0;
-  const int head_default = f == Family::Gemma ? 256 : f == Family::Qwen3 ? 128 : derived;
+  const int head_default = gemma ? 256 : f == Family::Qwen3 ? 128 : derived;
   if (explicit_head && r.has("head_dim")) {
     c.head_size = r.positive_int("head_dim");
   } else {
@@ -379,7 +388,8 @@ ModelConfig parse_decoder(const ConfigReader& r, Family f) {
 
   // Activation. Gemma reads hidden_activation first (transformers 4.38+).
   std::string act_key = "hidden_act";
-  if (f == Family::Gemma && r.has("hidden_activation")) act_key = "hidden_activation";
+  // Gemma reads hidden_activation when given (Gemma 2 only ever reads it).
+  if ((gemma && r.has("hidden_activation")) || f == Family::Gemma2) act_key = "hidden_activation";
   // Older transformers ran Gemma's "gelu" as the tanh approximation, newer
   // ones as erf: without hidden_activation the config does not say which.
   r.reject("hidden_act",
@@ -387,7 +397,7 @@ ModelConfig parse_decoder(const ConfigReader& r, Family f) {
            "'gelu' without \"hidden_activation\" means tanh-GELU to older transformers and "
            "erf-GELU to newer; set \"hidden_activation\"");
   c.activation = activation_name(r, act_key.c_str(), r.string(act_key.c_str(), d.activation));
-  if (f == Family::Gemma || f == Family::GptNeox)
+  if (gemma || f == Family::GptNeox)
     r.reject(act_key, c.activation == "silu", "silu is not the activation of this family");
   else
     r.reject(act_key, c.activation != "silu",
@@ -416,6 +426,7 @@ ModelConfig parse_decoder(const ConfigReader& r, Family f) {
       c.mlp_bias = r.boolean("mlp_bias", false);
       break;
     case Family::Gemma:
+    case Family::Gemma2:
     case Family::Qwen3:
     case Family::Olmo2:
       bias = r.boolean("attention_bias", false);
@@ -432,8 +443,8 @@ ModelConfig parse_decoder(const ConfigReader& r, Family f) {
       break;
     case Family::Qwen2:
       a.qkv_bias = true;  // always, o_proj never
-      r.reject("attention_bias", r.has("attention_bias"),
-               "not read by qwen2 (q, k, v always biased)");
+      r.reject("attention_bias", r.has("attention_bias") && !r.boolean("attention_bias", true),
+               "qwen2's q, k and v projections are always biased");
       break;
     case Family::GptNeox:
       bias = r.boolean("attention_bias", true);
@@ -452,17 +463,34 @@ ModelConfig parse_decoder(const ConfigReader& r, Family f) {
   if (f != Family::Llama)
     r.reject("mlp_bias", r.has("mlp_bias") && r.boolean("mlp_bias", false),
              std::string("biased MLP is not part of ") + family_name(f));
-  if (f != Family::Mistral && f != Family::Phi3 && f != Family::Qwen2 && f != Family::Qwen3)
+  if (f != Family::Mistral && f != Family::Phi3 && f != Family::Qwen2 && f != Family::Qwen3 &&
+      f != Family::Gemma2)
     r.reject("sliding_window", r.has("sliding_window"),
              std::string("no sliding window in ") + family_name(f));
-  a.window = layer_windows(r, c.n_layers, window);
-  if (f == Family::Gemma) {
+  if (f == Family::Gemma2) {
+    // Soft-capping changes the probabilities themselves: both caps are honoured.
+    window = r.positive_int("sliding_window", 4096);
+    a.scale = 1.0 / std::sqrt(r.positive_double("query_pre_attn_scalar", 256));
+    if (!r.root().contains("attn_logit_softcapping"))
+      a.softcap = r.positive_double("attn_logit_softcapping", 50.0);
+    else if (r.has("attn_logit_softcapping"))
+      a.softcap = r.positive_double("attn_logit_softcapping", 0);
+    if (!r.root().contains("final_logit_softcapping"))
+      c.logit_softcap = r.positive_double("final_logit_softcapping", 30.0);
+    else if (r.has("final_logit_softcapping"))
+      c.logit_softcap = r.positive_double("final_logit_softcapping", 0);
+  }
+  a.window = layer_windows(r, c.n_layers, window, f == Family::Gemma2);
+  if (f == Family::Gemma || f == Family::Gemma2) {
     c.norm = NormKind::RmsNormOffset;
     c.embed_scale = true;
   }
+  if (f == Family::Gemma2) c.post_norms = true;  // and pre-norms: four per layer
   if (f == Family::Qwen3) a.qk_norm = QkNorm::PerHead;
   if (f == Family::Olmo2) {
     a.qk_norm = QkNorm::Full;
+    c.norm = NormKind::RmsNormWide;
+    c.pre_norms = false;
     c.post_norms = true;
   }
   return c;
@@ -474,9 +502,10 @@ struct FamilyEntry {
   const char* model_type;
 };
 constexpr FamilyEntry kFamilies[] = {
-    {Family::Gemma, "gemma"}, {Family::Gpt2, "gpt2"},       {Family::GptNeox, "gpt_neox"},
-    {Family::Llama, "llama"}, {Family::Mistral, "mistral"}, {Family::Olmo2, "olmo2"},
-    {Family::Phi3, "phi3"},   {Family::Qwen2, "qwen2"},     {Family::Qwen3, "qwen3"},
+    {Family::Gemma, "gemma"},      {Family::Gemma2, "gemma2"}, {Family::Gpt2, "gpt2"},
+    {Family::GptNeox, "gpt_neox"}, {Family::Llama, "llama"},   {Family::Mistral, "mistral"},
+    {Family::Olmo2, "olmo2"},      {Family::Phi3, "phi3"},     {Family::Qwen2, "qwen2"},
+    {Family::Qwen3, "qwen3"},
 };
 
 }  // namespace
@@ -559,13 +588,15 @@ std::string describe_model(const ModelConfig& c) {
   s += std::string(", attention scale=") + format_number(a.scale) +
        " softcap=" + format_number(a.softcap) + " window=" + windows +
        " qkv_bias=" + b(a.qkv_bias) + " o_bias=" + b(a.o_bias) + " qk_norm=" + qk;
-  const char* norm = c.norm == NormKind::LayerNorm ? "layer_norm"
-                     : c.norm == NormKind::RmsNorm ? "rms_norm"
-                                                   : "rms_norm_1p";
+  const char* norm = c.norm == NormKind::LayerNorm     ? "layer_norm"
+                     : c.norm == NormKind::RmsNorm     ? "rms_norm"
+                     : c.norm == NormKind::RmsNormWide ? "rms_norm_fp32_weight"
+                                                       : "rms_norm_1p";
   s += std::string(", norm=") + norm + " eps=" + format_number(c.norm_eps) +
        ", mlp=" + (c.mlp == MlpKind::Gated ? "gated " : "plain ") + c.activation +
        " bias=" + b(c.mlp_bias) + ", parallel_residual=" + b(c.parallel_residual) +
-       ", post_norms=" + b(c.post_norms) + ", embed_scale=" + b(c.embed_scale) +
+       ", pre_norms=" + b(c.pre_norms) + ", post_norms=" + b(c.post_norms) +
+       ", logit_softcap=" + format_number(c.logit_softcap) + ", embed_scale=" + b(c.embed_scale) +
        ", tie_word_embeddings=" + b(c.tie_word_embeddings);
   return s;
 }

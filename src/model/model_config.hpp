@@ -21,7 +21,7 @@
 namespace lmgaze {
 
 // The registry of families. Adding one: ADDING_A_MODEL.md.
-enum class Family { Gpt2, Llama, Mistral, Qwen2, Qwen3, Gemma, Phi3, GptNeox, Olmo2 };
+enum class Family { Gpt2, Llama, Mistral, Qwen2, Qwen3, Gemma, Gemma2, Phi3, GptNeox, Olmo2 };
 
 // The model_type string of a family ("gpt_neox" for GptNeox).
 const char* family_name(Family f);
@@ -31,7 +31,8 @@ std::string supported_model_types();
 enum class NormKind {
   LayerNorm,      // (x - mean) / sqrt(var + eps) * w + b
   RmsNorm,        // x / rms(x) * w
-  RmsNormOffset,  // x / rms(x) * (1 + w), in float32 (Gemma)
+  RmsNormWide,    // x / rms(x) * w, the weight applied in float32 (OLMo 2)
+  RmsNormOffset,  // x / rms(x) * (1 + w), in float32 (Gemma, Gemma 2)
 };
 
 enum class MlpKind {
@@ -71,7 +72,10 @@ struct ModelConfig {
   MlpKind mlp = MlpKind::Gated;
   bool mlp_bias = false;
   bool parallel_residual = false;  // x + attn(ln1(x)) + mlp(ln2(x)) (GPT-NeoX)
-  bool post_norms = false;         // x + norm(attn(x)), x + norm(mlp(x)) (OLMo 2)
+  bool pre_norms = true;           // x + attn(norm(x)): the norm of a block's input
+  bool post_norms = false;         // x + norm(attn(.)): the norm of a block's output
+                                   // (OLMo 2: post only; Gemma 2: both)
+  double logit_softcap = 0;        // logits -> cap * tanh(logits / cap); 0 = none (Gemma 2)
   bool embed_scale = false;        // embedding times sqrt(C), in the model dtype (Gemma)
   RotarySpec rotary;               // unused by GPT-2 (learned positions)
   AttentionSpec attention;

@@ -341,7 +341,7 @@ TEST(Forward, BadRequestsAreInputErrors) {
                      {dir / "config.json", "33 tokens exceeds n_positions 32"});
   testing::write_text(dir / "config.json", R"({"model_type": "t5"})");
   expect_input_error([&] { load_causal_lm(dir.path(), {}); },
-                     {dir / "config.json", "unsupported model_type 't5'; supported: gemma, gpt2"});
+                     {dir / "config.json", "unsupported model_type 't5'; supported: gemma, gemma2, gpt2"});
   TempDir empty;
   testing::write_text(empty / "config.json", m.config_json());
   expect_input_error([&] { load_causal_lm(empty.path(), {}); },

@@ -151,7 +151,8 @@ TEST(ModelConfig, Transformers5LayoutAndDefaults) {
             "low_freq_factor=1 high_freq_factor=4 original_max_positions=8192, attention "
             "scale=0.25 softcap=0 window=0 qkv_bias=false o_bias=false qk_norm=none, "
             "norm=rms_norm eps=1e-06, mlp=gated silu bias=false, parallel_residual=false, "
-            "post_norms=false, embed_scale=false, tie_word_embeddings=false");
+            "pre_norms=true, post_norms=false, logit_softcap=0, embed_scale=false, "
+            "tie_word_embeddings=false");
   // A base given twice must agree.
   EXPECT_NE(error_of(R"({"model_type": "llama", "hidden_size": 64, "intermediate_size": 9,
       "num_attention_heads": 4, "num_hidden_layers": 1, "vocab_size": 9, "rope_theta": 10000,
@@ -211,9 +212,9 @@ TEST(ModelConfig, SharedToyM) {
 
 TEST(ModelConfig, UnsupportedModelType) {
   const std::string supported =
-      "supported: gemma, gpt2, gpt_neox, llama, mistral, olmo2, phi3, qwen2, qwen3";
-  EXPECT_EQ(error_of(R"({"model_type": "gemma2"})"),
-            "dir/config.json: unsupported model_type 'gemma2'; " + supported);
+      "supported: gemma, gemma2, gpt2, gpt_neox, llama, mistral, olmo2, phi3, qwen2, qwen3";
+  EXPECT_EQ(error_of(R"({"model_type": "gemma3"})"),
+            "dir/config.json: unsupported model_type 'gemma3'; " + supported);
   EXPECT_EQ(error_of(R"({"hidden_size": 4})"),
             "dir/config.json: unsupported model_type ''; " + supported);
 }

@@ -204,7 +204,8 @@ TinyModel tiny_family(const std::string& kind, uint64_t seed) {
   TinyModel m;
   const int C = kind == "gpt_neox" ? 32 : 16, NH = 4, L = 2, F = 24, V = 40;
   int NKV = kind == "gemma" ? 1 : kind == "gpt_neox" ? 4 : 2;
-  int HS = (kind == "qwen3" || kind == "gemma" || kind == "llama3") ? 8 : C / NH;
+  int HS =
+      (kind == "qwen3" || kind == "gemma" || kind == "gemma2" || kind == "llama3") ? 8 : C / NH;
   const bool llama = kind == "llama3" || kind == "llama-v5";
   m.model_type = llama ? "llama" : kind;
   m.n_layers = L, m.n_heads = NH, m.n_kv_heads = NKV, m.hidden = C, m.intermediate = F;
@@ -218,7 +219,7 @@ TinyModel tiny_family(const std::string& kind, uint64_t seed) {
   };
   // Norm weights near 1; Gemma stores w for a scale of 1 + w, so near 0.
   auto n = [&](const std::string& name, int64_t size) {
-    if (kind == "gemma")
+    if (kind == "gemma" || kind == "gemma2")
       m.add(name, {size}, draw(rng, size, -64, 64, 7));
     else
       m.add(name, {size}, draw(rng, size, 64, 192, 7));
@@ -270,6 +271,15 @@ TinyModel tiny_family(const std::string& kind, uint64_t seed) {
     cfg.update({{"rope_theta", 600.0},
                 {"hidden_act", "gelu_pytorch_tanh"},
                 {"hidden_activation", "gelu_pytorch_tanh"}});
+  } else if (kind == "gemma2") {
+    // Caps small enough to bite at these scores; windows 3 on layer 0, none on 1.
+    tie = true;
+    cfg.update({{"rope_theta", 600.0},
+                {"hidden_activation", "gelu_pytorch_tanh"},
+                {"query_pre_attn_scalar", 32},
+                {"attn_logit_softcapping", 2.0},
+                {"final_logit_softcapping", 3.0},
+                {"sliding_window", 3}});
   } else if (kind == "phi3") {
     cfg.update({{"rope_theta", 400.0},
                 {"partial_rotary_factor", 0.5},
@@ -336,7 +346,8 @@ TinyModel tiny_family(const std::string& kind, uint64_t seed) {
     }
     w(p + "mlp.down_proj.weight", {C, F}, 8);
     if (mlp_bias) w(p + "mlp.down_proj.bias", {C}, 9);
-    if (kind == "olmo2") n(p + "post_feedforward_layernorm.weight", C);
+    if (kind == "olmo2" || kind == "gemma2") n(p + "post_feedforward_layernorm.weight", C);
+    if (kind == "gemma2") n(p + "pre_feedforward_layernorm.weight", C);
   }
   n("model.norm.weight", C);
   if (!tie) w("lm_head.weight", {V, C});

@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
 """Independent numpy forward pass of Hugging Face checkpoints: GPT-2, LLaMA,
-Mistral, Qwen2, Qwen3, Gemma, Phi-3, OLMo 2 and GPT-NeoX.
+Mistral, Qwen2, Qwen3, Gemma, Gemma 2, Phi-3, OLMo 2 and GPT-NeoX.
 
 Reads config.json and the safetensors weights with numpy alone (no torch, no
 transformers), runs each token id sequence in float64, and writes every layer's
@@ -137,11 +137,13 @@ def inv_frequencies(theta, dim, params):
     raise SystemExit(f"rope type {kind!r} not in this reference")
 
 
-def causal_attention(q, k, v, window=None):
+def causal_attention(q, k, v, window=None, scale=None, softcap=None):
     """q, k, v [H, T, D] -> out [H, T, D], probs [H, T, T]. With a window, query i
-    sees keys j with i - window < j <= i."""
+    sees keys j with i - window < j <= i; softcap squashes the scores (Gemma 2)."""
     T, D = q.shape[1], q.shape[2]
-    s = q @ k.transpose(0, 2, 1) / np.sqrt(D)
+    s = q @ k.transpose(0, 2, 1) * (scale if scale else 1 / np.sqrt(D))
+    if softcap:
+        s = np.tanh(s / softcap) * softcap
     i, j = np.meshgrid(np.arange(T), np.arange(T), indexing="ij")
     hidden = j > i
     if window:
@@ -213,8 +215,23 @@ def decoder_forward(cfg, w, ids):
     theta, fraction, params = rope_settings(cfg)
     inv = inv_frequencies(theta, int(hs * fraction), params)
     window = cfg.get("sliding_window") if kind in ("mistral", "phi3") else None
-    norm = rms_norm_offset if kind == "gemma" else rms_norm
-    if kind == "gemma":
+    windows = [window] * cfg["num_hidden_layers"]
+    scale = softcap = final_cap = None
+    if kind == "gemma2":
+        # Gemma2Attention: layer l slides when l is even (or layer_types says so).
+        types = cfg.get("layer_types") or [
+            "sliding_attention" if l % 2 == 0 else "full_attention"
+            for l in range(cfg["num_hidden_layers"])]
+        windows = [cfg.get("sliding_window", 4096) if t == "sliding_attention" else None
+                   for t in types]
+        scale = cfg.get("query_pre_attn_scalar", 256) ** -0.5
+        softcap = cfg.get("attn_logit_softcapping", 50.0)
+        final_cap = cfg.get("final_logit_softcapping", 30.0)
+    gemma = kind in ("gemma", "gemma2")
+    norm = rms_norm_offset if gemma else rms_norm
+    if kind == "gemma2":
+        act = cfg.get("hidden_activation", "gelu_pytorch_tanh")
+    elif kind == "gemma":
         act = cfg.get("hidden_activation") or cfg.get("hidden_act", "gelu_pytorch_tanh")
     else:
         act = cfg.get("hidden_act", "silu")
@@ -227,7 +244,7 @@ def decoder_forward(cfg, w, ids):
         return y + w[p + ".bias"] if (p + ".bias") in w else y
 
     x = w["model.embed_tokens.weight"][ids]
-    if kind == "gemma":
+    if gemma:
         x = x * np.sqrt(C)
     attention = []
     for l in range(cfg["num_hidden_layers"]):
@@ -251,11 +268,14 @@ def decoder_forward(cfg, w, ids):
         q, k = rope(q, theta, inv), rope(k, theta, inv)
         # grouped-query: query head h reads key/value head h // (nh / nkv)
         k, v = np.repeat(k, nh // nkv, axis=0), np.repeat(v, nh // nkv, axis=0)
-        y, probs = causal_attention(q, k, v, window)
+        y, probs = causal_attention(q, k, v, windows[l], scale, softcap)
         attention.append(probs)
         assert ((p + "self_attn.o_proj.bias") in w) == bool(o_bias)
         o = lin(merge(y), p + "self_attn.o_proj")
-        if kind == "olmo2":
+        if kind == "gemma2":  # sandwich: norm before and after each block
+            x = x + norm(o, w[p + "post_attention_layernorm.weight"], eps)
+            b = norm(x, w[p + "pre_feedforward_layernorm.weight"], eps)
+        elif kind == "olmo2":
             x = x + rms_norm(o, w[p + "post_attention_layernorm.weight"], eps)
             b = x
         else:
@@ -268,10 +288,14 @@ def decoder_forward(cfg, w, ids):
             m = lin(f(lin(b, p + "mlp.gate_proj")) * lin(b, p + "mlp.up_proj"), p + "mlp.down_proj")
         if kind == "olmo2":
             m = rms_norm(m, w[p + "post_feedforward_layernorm.weight"], eps)
+        if kind == "gemma2":
+            m = norm(m, w[p + "post_feedforward_layernorm.weight"], eps)
         x = x + m
     x = norm(x, w["model.norm.weight"], eps)
-    tied = cfg.get("tie_word_embeddings", kind == "gemma")
+    tied = cfg.get("tie_word_embeddings", gemma)
     logits = x @ (w["model.embed_tokens.weight"] if tied else w["lm_head.weight"]).T
+    if final_cap:
+        logits = np.tanh(logits / final_cap) * final_cap
     return attention, logits
 
 
@@ -327,7 +351,7 @@ def main():
         cfg = json.load(f)
     forward = {"gpt2": gpt2_forward, "llama": decoder_forward, "mistral": decoder_forward,
                "qwen2": decoder_forward, "qwen3": decoder_forward, "gemma": decoder_forward,
-               "phi3": decoder_forward, "olmo2": decoder_forward,
+               "phi3": decoder_forward, "olmo2": decoder_forward, "gemma2": decoder_forward,
                "gpt_neox": gpt_neox_forward}.get(cfg.get("model_type"))
     if forward is None:
         sys.exit(f"{args.model}/config.json: unsupported model_type {cfg.get('model_type')!r}")
