@@ -6,6 +6,7 @@
 #include <mpi.h>
 #include <unistd.h>
 
+#include <csignal>
 #include <cstdlib>
 #include <filesystem>
 #include <iostream>
@@ -69,6 +70,9 @@ int main(int argc, char** argv) {
   // milliseconds. Under a launcher this setting is not consulted; a value the
   // user set wins.
   setenv("OMPI_MCA_ess_singleton_isolated", "1", /*overwrite=*/0);
+  // A write past a file-size limit (ulimit -f) then fails with EFBIG, which is
+  // reported like a full disk, instead of killing lmgaze with SIGXFSZ.
+  signal(SIGXFSZ, SIG_IGN);
   MPI_Init(&argc, &argv);
   // Every file a command reads is noted; no output may replace one.
   lmgaze::track_inputs(true);

@@ -156,6 +156,11 @@ Sentence make_sentence(const std::string& text, int article, int index, long lin
     s.spans.push_back({begin, end});
     begin = end + 1;
   }
+  if (s.n_words() > kMaxSentenceWords)
+    throw InputError(source, line,
+                     std::to_string(s.n_words()) + " words in one sentence (at most " +
+                         std::to_string(kMaxSentenceWords) +
+                         "); the text must hold one sentence per line");
   return s;
 }
 

@@ -12,6 +12,12 @@
 
 namespace lmgaze {
 
+// The most words a sentence may have. Reading Brain's longest has 16; a
+// "sentence" of more than 1000 words is a file that is not one sentence per
+// line, and its n x n matrices (8 MB per reader at 1000) would only exhaust
+// memory. Checked for texts and for --sentences CSVs.
+inline constexpr int kMaxSentenceWords = 1000;
+
 struct WordSpan {
   size_t begin = 0;  // byte offset of the word's first byte in Sentence::text
   size_t end = 0;    // one past its last byte

@@ -55,6 +55,9 @@ TextShape load_sentences_csv(const std::string& path) {
     const int64_t a = csv.integer(c_article), s = csv.integer(c_sentence), n = csv.integer(c_words);
     if (a < 0 || s < 0) csv.fail("article and sentence must be >= 0");
     if (n < 1) csv.fail("n_words " + std::to_string(n) + " (a sentence has at least one word)");
+    if (n > kMaxSentenceWords)
+      csv.fail("n_words " + std::to_string(n) + " (a sentence has at most " +
+               std::to_string(kMaxSentenceWords) + " words)");
     auto it = seen.find({a, s});
     if (it != seen.end()) {
       if (it->second.first != n)

@@ -180,6 +180,10 @@ std::string csv_field(const std::string& text) {
 }
 
 std::string csv_number(double value) {
+  if (std::isnan(value)) return "";  // undefined: an empty field, as in the analysis tables
+  if (std::isinf(value))
+    throw InputError(
+        "a result is infinite: the inputs hold values out of range (no table written)");
   char buf[64];
   auto [end, ec] = std::to_chars(buf, buf + sizeof buf, value);
   return std::string(buf, end);

@@ -47,7 +47,8 @@ std::vector<const CsvRow*> filter_rows(const CsvTable& table,
                                        const std::vector<ColumnFilter>& filters);
 
 // Writing: a field quoted only when it must be, a number in the shortest form
-// that reads back to the same double ("nan" and "inf" spelled so).
+// that reads back to the same double; NaN (undefined) as an empty field, and
+// an infinite number is an InputError: no table holds inf or NaN.
 std::string csv_field(const std::string& text);
 std::string csv_number(double value);
 

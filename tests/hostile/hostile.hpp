@@ -27,9 +27,11 @@ struct Outcome {
   std::string err;  // stderr
 };
 
-// Runs `lmgaze ARGS...` in `cwd`. file_size_limit > 0: RLIMIT_FSIZE in bytes.
+// Runs `lmgaze ARGS...` in `cwd`. file_size_limit > 0: RLIMIT_FSIZE in bytes,
+// with SIGXFSZ ignored (as a test of write errors does) or, with
+// `default_sigxfsz`, left to kill the process (as `ulimit -f` in a shell does).
 inline Outcome run_lmgaze(const std::vector<std::string>& args, const fs::path& cwd,
-                          long file_size_limit = 0) {
+                          long file_size_limit = 0, bool default_sigxfsz = false) {
   int out_pipe[2], err_pipe[2];
   if (pipe(out_pipe) != 0 || pipe(err_pipe) != 0) return {};
   const std::string binary = std::string(LMGAZE_BINARY_DIR) + "/lmgaze";
@@ -41,7 +43,8 @@ inline Outcome run_lmgaze(const std::vector<std::string>& args, const fs::path& 
     close(err_pipe[0]);
     if (chdir(cwd.c_str()) != 0) _exit(120);
     if (file_size_limit > 0) {
-      signal(SIGXFSZ, SIG_IGN);  // inherited by exec: a write past the limit fails (EFBIG)
+      // Inherited by exec: with SIG_IGN a write past the limit fails (EFBIG).
+      signal(SIGXFSZ, default_sigxfsz ? SIG_DFL : SIG_IGN);
       const rlimit limit{static_cast<rlim_t>(file_size_limit),
                          static_cast<rlim_t>(file_size_limit)};
       if (setrlimit(RLIMIT_FSIZE, &limit) != 0) _exit(121);

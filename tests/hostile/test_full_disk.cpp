@@ -48,6 +48,18 @@ TEST(FullDisk, HumanImport) {
   EXPECT_EQ(r.err.rfind("lmgaze: " + out + ": ", 0), 0u) << r.err;
 }
 
+// `ulimit -f` in a shell leaves SIGXFSZ to kill the writer; lmgaze ignores it
+// and reports the failed write like any other.
+TEST(FullDisk, SizeLimitWithTheDefaultSignal) {
+  Scratch dir("disk_signal");
+  const std::string fix = simulated_fixations(dir);
+  const std::string out = dir.file("human.h5");
+  const Outcome r =
+      run_lmgaze({"human", "import", "--text", test::demo_text(), "--fixations", fix, "--out", out},
+                 dir.path(), kLimit, /*default_sigxfsz=*/true);
+  expect_clean_failure(r, out);
+}
+
 TEST(FullDisk, HumanMean) {
   Scratch dir("disk_mean");
   const std::string fix = simulated_fixations(dir);

@@ -105,6 +105,19 @@ TEST(HostileText, ExtractRefusesBeforeAnyOutput) {
   EXPECT_FALSE(test::fs::exists(out));
 }
 
+TEST(HostileText, ALineOfMoreThanAThousandWordsIsNotASentence) {
+  std::string line = "w";
+  for (int i = 1; i <= kMaxSentenceWords; ++i) line += " w";
+  try {
+    parse_corpus("Short one.\n" + line + "\n", "t.txt");
+    FAIL() << "accepted";
+  } catch (const InputError& e) {
+    EXPECT_EQ(std::string(e.what()),
+              "t.txt:2: 1001 words in one sentence (at most 1000); the "
+              "text must hold one sentence per line");
+  }
+}
+
 // What stays accepted: CRLF, a leading byte-order mark, non-ASCII letters.
 TEST(HostileText, AcceptsCrlfBomAndNonAsciiWords) {
   const Corpus c = parse_corpus(

@@ -6,9 +6,12 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <limits>
 
+#include "common/error.hpp"
 #include "hostile.hpp"
 #include "human/human_store.hpp"
+#include "stats/csv.hpp"
 
 namespace lmgaze {
 namespace {
@@ -99,6 +102,13 @@ std::string write_store(const Scratch& dir, const std::vector<std::string>& subj
   const std::string path = dir.file("edited.h5");
   human::write_store(path, t, meta, {g});
   return path;
+}
+
+TEST(AbsurdTable, NoTableHoldsInfOrNan) {
+  EXPECT_EQ(stats::csv_number(std::nan("")), "");
+  EXPECT_EQ(stats::csv_number(0.25), "0.25");
+  EXPECT_THROW(stats::csv_number(std::numeric_limits<double>::infinity()), InputError);
+  EXPECT_THROW(stats::csv_number(-std::numeric_limits<double>::infinity()), InputError);
 }
 
 TEST(AbsurdStore, ValueBeyondAnyReadingIsRefusedByTheAnalyses) {
