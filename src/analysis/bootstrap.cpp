@@ -4,7 +4,7 @@
 #include <cmath>
 #include <limits>
 
-#include "analysis/seeded_draws.hpp"
+#include "common/seeded_draws.hpp"
 
 namespace lmgaze::analysis {
 

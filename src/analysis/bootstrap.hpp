@@ -1,6 +1,6 @@
 // Percentile bootstrap over readers (METHODS.md section 10).
 //
-// A resample draws n readers with replacement (seeded_draws.hpp, so a seed
+// A resample draws n readers with replacement (common/seeded_draws.hpp, so a seed
 // gives the same resamples everywhere). Statistics are recomputed from each
 // reader's own numbers (R² per layer, ceiling R²), never by refitting: a
 // reader's R² does not depend on which other readers were drawn. The one

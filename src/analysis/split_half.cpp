@@ -4,7 +4,7 @@
 #include <limits>
 #include <numeric>
 
-#include "analysis/seeded_draws.hpp"
+#include "common/seeded_draws.hpp"
 #include "common/error.hpp"
 #include "mpi/reduce.hpp"
 

@@ -28,7 +28,7 @@ namespace lmgaze::analysis {
 
 // The halves of `splits` seeded random splits of n readers: [split][reader],
 // 0 for the first half (n/2 readers), 1 for the second. Fisher–Yates over
-// seeded_draws.hpp, so a seed gives the same splits on every platform and rank.
+// common/seeded_draws.hpp, so a seed gives the same splits on every platform and rank.
 std::vector<std::vector<uint8_t>> split_halves(int n_readers, int splits, uint64_t seed);
 
 inline constexpr int kSplitMoments = 6;  // n, Σa, Σb, Σa², Σb², Σab

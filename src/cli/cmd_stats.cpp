@@ -16,6 +16,7 @@
 #include "cli/options.hpp"
 #include "common/error.hpp"
 #include "stats/csv.hpp"
+#include "stats/permutation.hpp"
 #include "stats/regression.hpp"
 #include "stats/tables.hpp"
 #include "stats/ttest.hpp"
@@ -193,13 +194,19 @@ int run_stats_groups(const Args& args) {
       "Welch's separate variances (Welch-Satterthwaite df). Rows with an empty/NaN value are\n"
       "skipped. One table holding both groups: --a T.csv --b T.csv --filter-a source=L1\n"
       "--filter-b source=L2.\n"
-      "--out columns: test (student|welch), n_a, n_b, mean_a, mean_b, sd_a, sd_b, mean_diff,\n"
-      "t, df, p."};
+      "Beside them a permutation test of the same difference (METHODS.md 10): the pooled values\n"
+      "reassigned to groups of the same sizes --permutations times (seeded), two-sided\n"
+      "p = (1 + #|diff*| >= |diff|) / (1 + permutations).\n"
+      "--out columns: test (student|welch|permutation), n_a, n_b, mean_a, mean_b, sd_a, sd_b,\n"
+      "mean_diff, t, df, p (t and df empty for the permutation row)."};
   po::options_description options;
   options.add_options()("a", po::value<std::string>()->required(), "CSV table of sample a")(
       "b", po::value<std::string>()->required(), "CSV table of sample b")(
       "value", po::value<std::string>()->default_value("r2"), "column of the numbers compared")(
-      "out", po::value<std::string>(), "also write both tests to this CSV");
+      "permutations", po::value<long>()->default_value(10000),
+      "label permutations of the permutation test")("seed", po::value<uint64_t>()->default_value(1),
+                                                    "seed of the permutations")(
+      "out", po::value<std::string>(), "also write the tests to this CSV");
   add_filter_options(options, "a", "b");
   const auto vm = parse_options(spec, options, args);
   if (!vm) return 0;
@@ -212,6 +219,9 @@ int run_stats_groups(const Args& args) {
   const CsvTable tb = read_csv((*vm)["b"].as<std::string>());
   const Sample sa = column_sample(select_rows(ta, fa), value);
   const Sample sb = column_sample(select_rows(tb, fb), value);
+  const long permutations = (*vm)["permutations"].as<long>();
+  if (permutations < 1) throw InputError("lmgaze stats groups: --permutations must be at least 1");
+  const uint64_t seed = (*vm)["seed"].as<uint64_t>();
   std::vector<TwoSampleTTest> tests;
   for (Variance v : {Variance::pooled, Variance::welch}) {
     try {
@@ -239,10 +249,21 @@ int run_stats_groups(const Args& args) {
                     csv_number(t.mean_b), csv_number(t.sd_a), csv_number(t.sd_b),
                     csv_number(t.mean_diff), csv_number(t.t), csv_number(t.df), csv_number(t.p)});
   }
+  const PermutationTest perm = permutation_test(sa.values, sb.values, permutations, seed);
+  std::printf("%-8s %5ld %5ld %12s %12s %12s %10s %9s %11s   (%ld permutations, seed %llu)\n",
+              "permute", perm.n_a, perm.n_b, num(tests[0].mean_a).c_str(),
+              num(tests[0].mean_b).c_str(), num(perm.mean_diff).c_str(), "", "",
+              num(perm.p, 4).c_str(), perm.permutations, static_cast<unsigned long long>(seed));
+  rows.push_back({"permutation", std::to_string(perm.n_a), std::to_string(perm.n_b),
+                  csv_number(tests[0].mean_a), csv_number(tests[0].mean_b),
+                  csv_number(tests[0].sd_a), csv_number(tests[0].sd_b), csv_number(perm.mean_diff),
+                  "", "", csv_number(perm.p)});
 
   if (vm->count("out")) {
     std::vector<std::string> comments = provenance(command_line(spec, options, *vm), {&ta, &tb});
-    comments.insert(comments.begin() + 1, "mean_diff and t are mean(b) - mean(a)");
+    comments.insert(comments.begin() + 1, "mean_diff and t are mean(b) - mean(a); permutation: " +
+                                              std::to_string(permutations) +
+                                              " permutations, seed " + std::to_string(seed));
     write_csv(
         (*vm)["out"].as<std::string>(), comments,
         {"test", "n_a", "n_b", "mean_a", "mean_b", "sd_a", "sd_b", "mean_diff", "t", "df", "p"},

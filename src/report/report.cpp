@@ -413,16 +413,23 @@ Words findings(const Study& s) {
   }
   for (const auto& g : s.group_tests) {
     const bool sig = g.p < alpha;
-    w.groups.push_back(g.b + " readers rely on trivial patterns " +
-                       (g.mean_diff > 0 ? "more" : "less") + " than " + g.a + " readers (" +
-                       g.store + (s.simulated(g.store) ? " [SIMULATED]" : "") + "; mean R² " +
-                       brief(g.mean_b, 3) + " vs " + brief(g.mean_a, 3) + "; " +
-                       (g.test == "welch"     ? "Welch"
-                        : g.test == "student" ? "Student"
-                                              : g.test) +
-                       " " + t_text(g.t, g.df, g.p) + ", n = " + std::to_string(g.n_b) + " and " +
-                       std::to_string(g.n_a) + "): " + (sig ? "significant" : "not significant") +
-                       " at α = " + brief(alpha, 3) + ".");
+    w.groups.push_back(
+        g.b + " readers rely on trivial patterns " + (g.mean_diff > 0 ? "more" : "less") +
+        " than " + g.a + " readers (" + g.store + (s.simulated(g.store) ? " [SIMULATED]" : "") +
+        "; mean R² " + brief(g.mean_b, 3) + " vs " + brief(g.mean_a, 3) + "; " +
+        (g.test == "welch"     ? "Welch"
+         : g.test == "student" ? "Student"
+                               : g.test) +
+        " " + t_text(g.t, g.df, g.p) + ", n = " + std::to_string(g.n_b) + " and " +
+        std::to_string(g.n_a) + "): " + (sig ? "significant" : "not significant") +
+        " at α = " + brief(alpha, 3) +
+        (g.permutation_p < 0
+             ? std::string(".")
+             : std::string("; a permutation test of the same difference gives p = ") +
+                   brief(g.permutation_p, 3) + ", " +
+                   (g.permutation_p < alpha ? "significant" : "not significant") +
+                   (((g.permutation_p < alpha) == sig) ? " as well."
+                                                       : ", so the two tests disagree.")));
   }
   for (const auto& a : s.agreement) {
     size_t r2 = a.header.size();

@@ -271,6 +271,10 @@ void read_stats_groups(const Manifest& m, const TableInfo& t, Study* s) {
   const CsvRow* chosen = nullptr;
   for (const auto& row : c.rows) {
     g.rows.push_back(row.fields);
+    if (text(c, row, "test") == "permutation") {
+      g.permutation_p = num(c, row, "p");
+      continue;
+    }
     if (!chosen || text(c, row, "test") == "welch") chosen = &row;
   }
   if (!chosen) throw InputError(c.path, "no test in the table");

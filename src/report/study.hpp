@@ -77,7 +77,8 @@ struct GroupTest {  // independent t of reader reliance, group b vs group a
   std::string test;  // the row used in words: "welch" when present, else the first
   long n_a = 0, n_b = 0;
   double mean_a = 0, mean_b = 0, mean_diff = 0, t = 0, df = 0, p = 0;
-  std::vector<std::vector<std::string>> rows;  // every row as written (student, welch)
+  double permutation_p = -1;  // the permutation row's p; -1 when the table has none
+  std::vector<std::vector<std::string>> rows;  // every row as written (student, welch, permutation)
   std::vector<std::string> header;
   std::string file;
 };

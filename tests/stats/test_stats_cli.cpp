@@ -163,6 +163,14 @@ TEST_F(StatsCli, GroupsStudentAndWelch) {
                        "student,10,10,0.75,"))
       << table;
   EXPECT_TRUE(contains(table, "\nwelch,10,10,")) << table;
+  // The permutation row: same means, no t or df, a p near Welch's (both ~0.08).
+  const size_t perm = table.find("\npermutation,10,10,0.75,");
+  ASSERT_NE(perm, std::string::npos) << table;
+  const std::string perm_row = table.substr(perm + 1, table.find('\n', perm + 1) - perm - 1);
+  EXPECT_TRUE(contains(perm_row, ",,,")) << perm_row;  // empty t and df before p
+  const double perm_p = std::stod(perm_row.substr(perm_row.rfind(',') + 1));
+  EXPECT_GT(perm_p, 0.05) << perm_row;
+  EXPECT_LT(perm_p, 0.12) << perm_row;
   EXPECT_TRUE(contains(table, "--filter-a source=L1 --filter-b source=L2")) << table;
   EXPECT_EQ(table.find("lmgaze trivial"), table.rfind("lmgaze trivial")) << table;  // once
 

@@ -10,7 +10,7 @@
 #include <limits>
 #include <random>
 
-namespace lmgaze::analysis {
+namespace lmgaze {
 
 // A uniform integer in [0, bound), bound ≥ 1.
 inline uint64_t draw_below(std::mt19937_64& rng, uint64_t bound) {
@@ -22,4 +22,4 @@ inline uint64_t draw_below(std::mt19937_64& rng, uint64_t bound) {
   return x % bound;
 }
 
-}  // namespace lmgaze::analysis
+}  // namespace lmgaze
