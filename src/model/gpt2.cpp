@@ -5,6 +5,7 @@
 #include <stdexcept>
 
 #include "common/error.hpp"
+#include "model/architecture.hpp"
 #include "model/attention.hpp"
 #include "model/norm.hpp"
 #include "model/precision.hpp"
@@ -60,45 +61,36 @@ class Gpt2 final : public CausalLM {
   Gpt2(Checkpoint& ckpt, const ModelConfig& config, const LoadOptions& options)
       : CausalLM(config, options) {
     torch::NoGradGuard no_grad;
-    // GPT2LMHeadModel prefixes every key with "transformer."; a bare GPT2Model does not.
-    const std::string p = ckpt.contains("transformer.wte.weight") ? "transformer." : "";
+    // GPT2LMHeadModel prefixes every key with "transformer."; a bare GPT2Model does
+    // not. The table (architecture.cpp) names them with the prefix.
+    const bool bare = !ckpt.contains("transformer.wte.weight");
     const auto opts = torch::dtype(options.dtype).device(options.device);
-    const int64_t C = config.hidden, F = config.intermediate;
-    const int64_t V = config.vocab_size, P = config.max_positions;
-    auto w = [&](const std::string& name, std::vector<int64_t> shape) {
-      return load_weight(ckpt, p + name, shape, opts);
+    auto w = [&](const TensorSpec& s) {
+      const std::string prefix = "transformer.";
+      const bool inside = s.name.compare(0, prefix.size(), prefix) == 0;
+      return load_weight(ckpt, bare && inside ? s.name.substr(prefix.size()) : s.name, s.shape,
+                         opts);
     };
 
-    // The tensor table. A tied lm_head is wte itself, so the last stage needs it too.
+    // A tied lm_head is wte itself, so the last stage needs it too.
     const bool need_wte =
         options.with_embedding || (options.with_head && config.tie_word_embeddings);
-    if (need_wte) wte_ = w("wte.weight", {V, C});
-    if (options.with_embedding) wpe_ = w("wpe.weight", {P, C});
+    for (const TensorSpec& s : embedding_tensors(config)) {
+      if (s.role == Role::Embed && need_wte) wte_ = w(s);
+      if (s.role == Role::Positions && options.with_embedding) wpe_ = w(s);
+    }
     for (int l = options.first_layer; l < options.last_layer; ++l) {
-      const std::string h = "h." + std::to_string(l) + ".";
       Gpt2Layer L;
-      // clang-format off
-      L.ln_1_w      = w(h + "ln_1.weight",         {C});
-      L.ln_1_b      = w(h + "ln_1.bias",           {C});
-      L.qkv_w       = w(h + "attn.c_attn.weight",  {C, 3 * C});
-      L.qkv_b       = w(h + "attn.c_attn.bias",    {3 * C});
-      L.attn_proj_w = w(h + "attn.c_proj.weight",  {C, C});
-      L.attn_proj_b = w(h + "attn.c_proj.bias",    {C});
-      L.ln_2_w      = w(h + "ln_2.weight",         {C});
-      L.ln_2_b      = w(h + "ln_2.bias",           {C});
-      L.fc_w        = w(h + "mlp.c_fc.weight",     {C, F});
-      L.fc_b        = w(h + "mlp.c_fc.bias",       {F});
-      L.mlp_proj_w  = w(h + "mlp.c_proj.weight",   {F, C});
-      L.mlp_proj_b  = w(h + "mlp.c_proj.bias",     {C});
-      // clang-format on
+      for (const TensorSpec& s : layer_tensors(config, l)) assign(L, s.role, w(s));
       layers_.push_back(std::move(L));
     }
     if (options.with_head) {
-      ln_f_w_ = w("ln_f.weight", {C});
-      ln_f_b_ = w("ln_f.bias", {C});
-      // An untied head is stored outside the "transformer." module.
-      lm_head_ =
-          config.tie_word_embeddings ? wte_ : load_weight(ckpt, "lm_head.weight", {V, C}, opts);
+      for (const TensorSpec& s : head_tensors(config)) {
+        if (s.role == Role::FinalNorm) ln_f_w_ = w(s);
+        if (s.role == Role::FinalNormBias) ln_f_b_ = w(s);
+        if (s.role == Role::LmHead) lm_head_ = w(s);  // untied: outside "transformer."
+      }
+      if (config.tie_word_embeddings) lm_head_ = wte_;
     }
   }
 
@@ -138,6 +130,28 @@ class Gpt2 final : public CausalLM {
   }
 
  private:
+  // Files a tensor of the GPT-2 table under its role.
+  static void assign(Gpt2Layer& L, Role role, const torch::Tensor& t) {
+    switch (role) {
+      // clang-format off
+      case Role::AttnNorm:     L.ln_1_w = t; break;
+      case Role::AttnNormBias: L.ln_1_b = t; break;
+      case Role::QKV:          L.qkv_w = t; break;
+      case Role::QKVBias:      L.qkv_b = t; break;
+      case Role::O:            L.attn_proj_w = t; break;
+      case Role::OBias:        L.attn_proj_b = t; break;
+      case Role::MlpNorm:      L.ln_2_w = t; break;
+      case Role::MlpNormBias:  L.ln_2_b = t; break;
+      case Role::Up:           L.fc_w = t; break;
+      case Role::UpBias:       L.fc_b = t; break;
+      case Role::Down:         L.mlp_proj_w = t; break;
+      case Role::DownBias:     L.mlp_proj_b = t; break;
+      // clang-format on
+      default:
+        throw std::logic_error("GPT-2's table lists a role its forward does not use");
+    }
+  }
+
   torch::Tensor wte_;              // [V, C]
   torch::Tensor wpe_;              // [P, C]  learned positions
   std::vector<Gpt2Layer> layers_;  // layers [first_layer, last_layer)

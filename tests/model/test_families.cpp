@@ -110,7 +110,8 @@ TEST_P(Family, MatchesNumpyReference) {
 
 INSTANTIATE_TEST_SUITE_P(Tiny, Family,
                          ::testing::Values("mistral", "qwen2", "qwen3", "gemma", "gemma2", "phi3",
-                                           "gpt_neox", "olmo2", "llama3", "llama-v5"),
+                                           "gpt_neox", "gpt_neox-serial", "olmo2", "llama3",
+                                           "llama-v5"),
                          [](const auto& info) {
                            std::string s = info.param;
                            for (char& c : s)

@@ -199,7 +199,10 @@ TinyModel tiny_llama(uint64_t seed, int n_kv_heads, bool tie) {
   return m;
 }
 
-TinyModel tiny_family(const std::string& kind, uint64_t seed) {
+TinyModel tiny_family(const std::string& name, uint64_t seed) {
+  // "gpt_neox-serial": GPT-NeoX with use_parallel_residual false.
+  const bool serial = name == "gpt_neox-serial";
+  const std::string kind = serial ? "gpt_neox" : name;
   std::mt19937_64 rng(seed);
   TinyModel m;
   const int C = kind == "gpt_neox" ? 32 : 16, NH = 4, L = 2, F = 24, V = 40;
@@ -228,7 +231,7 @@ TinyModel tiny_family(const std::string& kind, uint64_t seed) {
   if (kind == "gpt_neox") {
     cfg.update({{"rotary_pct", 0.5},
                 {"rotary_emb_base", 300},
-                {"use_parallel_residual", true},
+                {"use_parallel_residual", !serial},
                 {"layer_norm_eps", 1e-5},
                 {"hidden_act", "gelu"},
                 {"tie_word_embeddings", false}});

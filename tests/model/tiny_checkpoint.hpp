@@ -42,11 +42,12 @@ TinyModel tiny_llama(uint64_t seed = 2, int n_kv_heads = 2, bool tie = false);
 // "qwen3" (head_dim 8 != C/NH, per-head q/k norms), "gemma" (MQA, head_dim 8,
 // tied, tanh-GELU), "phi3" (fused projections, partial rotary 0.5, window 5),
 // "gpt_neox" (Pythia: fused per-head qkv, rotary_pct 0.5, parallel residual),
+// "gpt_neox-serial" (the same without the parallel residual),
 // "olmo2" (q/k norms, post-norms), "gemma2" (soft-capped attention and logits,
-// window on even layers, four norms per layer, query_pre_attn_scalar), "llama3" (LLaMA with llama3 rope scaling,
-// attention and MLP biases, head_dim 8, tied) and "llama-v5" (LLaMA whose base
-// 500 and linear scaling sit in transformers 5's rope_parameters).
-TinyModel tiny_family(const std::string& kind, uint64_t seed = 5);
+// window on even layers, four norms per layer, query_pre_attn_scalar), "llama3" (LLaMA with llama3
+// rope scaling, attention and MLP biases, head_dim 8, tied) and "llama-v5" (LLaMA whose base 500
+// and linear scaling sit in transformers 5's rope_parameters).
+TinyModel tiny_family(const std::string& name, uint64_t seed = 5);
 
 // The same LLaMA as `gqa` with each key/value head repeated for its query heads:
 // an ordinary multi-head model that must compute exactly what `gqa` computes.
