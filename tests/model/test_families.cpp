@@ -119,6 +119,30 @@ INSTANTIATE_TEST_SUITE_P(Tiny, Family,
                            return s;
                          });
 
+// Checkpoints saved by transformers itself with its own eager attention
+// (tests/reference/make_transformers_fixtures.py, run where transformers is
+// installed; its output committed under tests/data/transformers). Skipped
+// while a family has no such fixture.
+class TransformersFixture : public ::testing::TestWithParam<std::string> {};
+
+TEST_P(TransformersFixture, MatchesTransformersEagerForward) {
+  const std::string dir = std::string(LMGAZE_SOURCE_DIR) + "/tests/data/transformers/" + GetParam();
+  if (!std::filesystem::exists(dir + "/expected.json"))
+    GTEST_SKIP() << "no transformers-made fixture " << dir;
+  json ref;
+  std::ifstream(dir + "/expected.json") >> ref;
+  const Outputs r = run_lmgaze(dir, torch::kFloat32);
+  const auto [att, nll] = worst_diff(r, ref);
+  std::cout << GetParam() << " vs transformers " << ref["transformers"].get<std::string>()
+            << ": max |attention diff| " << att << ", max relative NLL diff " << nll << "\n";
+  EXPECT_LE(att, 2e-5);
+  EXPECT_LE(nll, 1e-4);
+}
+
+INSTANTIATE_TEST_SUITE_P(Saved, TransformersFixture,
+                         ::testing::Values("llama", "mistral", "qwen2", "gemma", "phi3", "gpt_neox",
+                                           "olmo2", "qwen3", "gemma2"));
+
 double max_attention_diff(const Outputs& a, const Outputs& b) {
   double d = 0;
   for (size_t l = 0; l < a.attention.size(); ++l)
