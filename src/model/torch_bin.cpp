@@ -3,6 +3,7 @@
 #include <zip.h>
 
 #include <cstring>
+#include <filesystem>
 #include <fstream>
 
 #include "common/error.hpp"
@@ -53,6 +54,8 @@ TorchBinFile::TorchBinFile(const std::string& path) : path_(path) {
     throw InputError(path, "not a readable zip archive: " + what);
   }
   zip_ = z;
+  std::error_code ec;
+  const uint64_t file_size = std::filesystem::file_size(path, ec);
   try {
     // The records live under one folder, named after the file by torch.save.
     const zip_int64_t n = zip_get_num_entries(z, 0);
@@ -73,8 +76,17 @@ TorchBinFile::TorchBinFile(const std::string& path) : path_(path) {
       if (i < 0) return -1;
       zip_stat_t st;
       zip_stat_init(&st);
-      if (zip_stat_index(z, i, 0, &st) != 0 || !(st.valid & ZIP_STAT_SIZE))
+      if (zip_stat_index(z, i, 0, &st) != 0 || !(st.valid & ZIP_STAT_SIZE) ||
+          !(st.valid & ZIP_STAT_COMP_SIZE) || !(st.valid & ZIP_STAT_COMP_METHOD))
         throw InputError(path, "cannot stat archive record " + name);
+      // torch.save stores records uncompressed; a stored record's size is bounded
+      // by the file's, so no claimed size can make lmgaze allocate more than that.
+      if (st.comp_method != ZIP_CM_STORE)
+        throw InputError(path, "archive record " + name +
+                                   " is compressed; torch.save writes records uncompressed");
+      if (st.size != st.comp_size || st.size > file_size)
+        throw InputError(path, "archive record " + name + " claims " + std::to_string(st.size) +
+                                   " bytes, more than the file holds");
       *size = st.size;
       return i;
     };

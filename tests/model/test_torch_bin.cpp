@@ -110,13 +110,16 @@ TEST(TorchBin, LegacyFormatRefusedWithHint) {
 
 // ---------------------------------------------------------------- hostile pickles
 
-// A torch.save-shaped archive whose data.pkl is `pickle`.
-void write_archive(const std::string& path, const std::string& pickle) {
+// A torch.save-shaped archive whose data.pkl is `pickle`, stored uncompressed as
+// torch.save stores it (or deflated, for the test that refuses that).
+void write_archive(const std::string& path, const std::string& pickle, bool deflate = false) {
   int err = 0;
   zip_t* z = zip_open(path.c_str(), ZIP_CREATE | ZIP_TRUNCATE, &err);
   ASSERT_NE(z, nullptr);
   zip_source_t* src = zip_source_buffer(z, pickle.data(), pickle.size(), 0);
-  ASSERT_GE(zip_file_add(z, "archive/data.pkl", src, ZIP_FL_OVERWRITE), 0);
+  const zip_int64_t i = zip_file_add(z, "archive/data.pkl", src, ZIP_FL_OVERWRITE);
+  ASSERT_GE(i, 0);
+  ASSERT_EQ(zip_set_file_compression(z, i, deflate ? ZIP_CM_DEFLATE : ZIP_CM_STORE, 0), 0);
   ASSERT_EQ(zip_close(z), 0);
 }
 
@@ -170,6 +173,16 @@ TEST(TorchBin, OtherGlobalsAndOpcodesRefusedByName) {
                                  14));
   EXPECT_NE(error_of([&] { TorchBinFile f(bin); }).find("entry 'a' is not a tensor"),
             std::string::npos);
+}
+
+TEST(TorchBin, CompressedRecordRefused) {
+  TempDir tmp;
+  const std::string bin = tmp / "pytorch_model.bin";
+  write_archive(bin, std::string(1000, 'x'), /*deflate=*/true);
+  EXPECT_EQ(error_of([&] { TorchBinFile f(bin); }),
+            bin +
+                ": archive record archive/data.pkl is compressed; torch.save writes records "
+                "uncompressed");
 }
 
 TEST(TorchBin, PickleReaderOnTheFixture) {
