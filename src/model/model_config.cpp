@@ -125,14 +125,25 @@ class RotaryKeys {
   explicit RotaryKeys(const ConfigReader& r) : r_(r) {
     for (const char* block : {"rope_scaling", "rope_parameters"}) {
       if (!r.has(block)) continue;
-      const json& b = r.root()[block];
-      if (!b.is_object()) r.reject(block, true, "must be an object");
-      for (auto it = b.begin(); it != b.end(); ++it) {
+      const json* b = &r.root()[block];
+      if (!b->is_object()) r.reject(block, true, "must be an object");
+      // transformers 5 may key the parameters by layer type ({"full_attention":
+      // {...}, "sliding_attention": {...}}); one set for all layers is read, two
+      // different ones are refused.
+      std::string where = block;
+      if (!b->empty() && b->begin().value().is_object()) {
+        for (auto it = b->begin(); it != b->end(); ++it)
+          r.reject(std::string(block) + "." + it.key(),
+                   !it.value().is_object() || it.value() != b->begin().value(),
+                   "rotary parameters that differ between layer types are not supported");
+        where += "." + b->begin().key();
+        b = &b->begin().value();
+      }
+      for (auto it = b->begin(); it != b->end(); ++it) {
         if (it.value().is_object())
-          r.reject(std::string(block) + "." + it.key(), true,
-                   "per-layer-type rotary parameters are not supported");
+          r.reject(where + "." + it.key(), true, "not understood as a rotary parameter");
         std::string key = it.key() == "type" ? "rope_type" : it.key();
-        add(key, it.value(), std::string(block) + "." + it.key());
+        add(key, it.value(), where + "." + it.key());
       }
     }
   }

@@ -159,6 +159,20 @@ TEST(ModelConfig, Transformers5LayoutAndDefaults) {
       "rope_parameters": {"rope_type": "default", "rope_theta": 500000}})")
                 .find("\"rope_theta\": disagrees with \"rope_parameters.rope_theta\""),
             std::string::npos);
+  // Parameters keyed by layer type: one set for all layers is read, two are refused.
+  ModelConfig per_type = parse_model_config(
+      R"({"model_type": "gemma2", "hidden_size": 64, "intermediate_size": 9,
+      "num_attention_heads": 4, "num_hidden_layers": 2, "vocab_size": 9, "rope_parameters": {
+      "full_attention": {"rope_type": "default", "rope_theta": 600},
+      "sliding_attention": {"rope_type": "default", "rope_theta": 600}}})",
+      "c");
+  EXPECT_EQ(per_type.rotary.base, 600.0);
+  EXPECT_NE(error_of(R"({"model_type": "gemma2", "hidden_size": 64, "intermediate_size": 9,
+      "num_attention_heads": 4, "num_hidden_layers": 2, "vocab_size": 9, "rope_parameters": {
+      "full_attention": {"rope_type": "default", "rope_theta": 1000000},
+      "sliding_attention": {"rope_type": "default", "rope_theta": 10000}}})")
+                .find("\"rope_parameters.sliding_attention\": rotary parameters that differ"),
+            std::string::npos);
   EXPECT_NE(error_of(R"({"model_type": "phi3", "hidden_size": 64, "intermediate_size": 9,
       "num_attention_heads": 4, "num_hidden_layers": 1, "vocab_size": 9,
       "rope_scaling": {"type": "longrope", "short_factor": [1], "long_factor": [1]}})")
