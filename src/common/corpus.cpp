@@ -6,6 +6,7 @@
 
 #include "common/error.hpp"
 #include "common/inputs.hpp"
+#include "common/text_bytes.hpp"
 #include "common/tril.hpp"
 
 namespace lmgaze {
@@ -22,43 +23,6 @@ std::vector<int64_t> Corpus::pair_offsets() const { return tril_offsets(n_words(
 int Corpus::n_articles() const { return sentences.empty() ? 0 : sentences.back().article + 1; }
 
 namespace {
-
-// Decodes the UTF-8 character at text[i] into *cp; returns its length in
-// bytes, or 0 when the bytes there are not UTF-8 (a stray continuation byte,
-// a truncated sequence, an overlong form, a surrogate, beyond U+10FFFF).
-size_t decode_utf8(const std::string& text, size_t i, char32_t* cp) {
-  const auto b0 = static_cast<unsigned char>(text[i]);
-  if (b0 < 0x80) {
-    *cp = b0;
-    return 1;
-  }
-  size_t n;
-  char32_t c, min;
-  if ((b0 & 0xE0) == 0xC0) {
-    n = 2, c = b0 & 0x1F, min = 0x80;
-  } else if ((b0 & 0xF0) == 0xE0) {
-    n = 3, c = b0 & 0x0F, min = 0x800;
-  } else if ((b0 & 0xF8) == 0xF0) {
-    n = 4, c = b0 & 0x07, min = 0x10000;
-  } else {
-    return 0;
-  }
-  if (i + n > text.size()) return 0;
-  for (size_t k = 1; k < n; ++k) {
-    const auto b = static_cast<unsigned char>(text[i + k]);
-    if ((b & 0xC0) != 0x80) return 0;
-    c = (c << 6) | (b & 0x3F);
-  }
-  if (c < min || c > 0x10FFFF || (c >= 0xD800 && c <= 0xDFFF)) return 0;
-  *cp = c;
-  return n;
-}
-
-std::string code_point(char32_t c) {
-  char buf[16];
-  std::snprintf(buf, sizeof buf, "U+%04X", static_cast<unsigned>(c));
-  return buf;
-}
 
 // Why character c cannot stand inside a sentence, or "" when it can. A word
 // is any run of printable characters; the only separator is U+0020 (METHODS.md
@@ -89,14 +53,14 @@ std::string forbidden(char32_t c) {
       break;
   }
   if (c < 0x20 || c == 0x7F || (c >= 0x80 && c <= 0x9F))
-    return "control character " + code_point(c) + " in sentence";
+    return "control character " + code_point_name(c) + " in sentence";
   const bool space = c == 0x1680 || (c >= 0x2000 && c <= 0x200A) || c == 0x2028 || c == 0x2029 ||
                      c == 0x202F || c == 0x205F || c == 0x3000;
-  if (space) return "whitespace character " + code_point(c) + " in sentence" + separators;
+  if (space) return "whitespace character " + code_point_name(c) + " in sentence" + separators;
   if (c == 0x200B || c == 0x2060)
-    return "invisible zero-width character " + code_point(c) + " in sentence";
+    return "invisible zero-width character " + code_point_name(c) + " in sentence";
   if ((c >= 0xFDD0 && c <= 0xFDEF) || (c & 0xFFFE) == 0xFFFE)
-    return "Unicode noncharacter " + code_point(c) + " in sentence";
+    return "Unicode noncharacter " + code_point_name(c) + " in sentence";
   return "";
 }
 

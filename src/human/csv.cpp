@@ -3,15 +3,21 @@
 #include <cerrno>
 #include <cmath>
 #include <cstdlib>
+#include <filesystem>
 #include <fstream>
+#include <system_error>
 
 #include "common/error.hpp"
 #include "common/inputs.hpp"
+#include "common/text_bytes.hpp"
 
 namespace lmgaze::human {
 
 CsvReader::CsvReader(const std::string& path) : source_(path) {
   note_input(path);
+  std::error_code e;
+  if (std::filesystem::is_directory(path, e))
+    throw InputError(path, "is a directory, not a CSV file");
   auto file = std::make_unique<std::ifstream>(path, std::ios::binary);
   if (!*file) throw InputError(path, "cannot open CSV file");
   in_ = std::move(file);
@@ -53,6 +59,9 @@ bool CsvReader::next() {
   while (std::getline(*in_, text)) {
     ++line_;
     if (!text.empty() && text.back() == '\r') text.pop_back();
+    // UTF-8, no control characters, no CR but in a CRLF line end (a file with
+    // CR-only line ends would otherwise be one long header line).
+    check_line_bytes(text, line_, source_, /*allow_tab=*/true);
     if (text.find_first_not_of(" \t") == std::string::npos) continue;
     split(text);
     if (!header_.empty() && fields_.size() < header_.size())

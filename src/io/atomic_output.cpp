@@ -20,6 +20,10 @@ AtomicOutput::AtomicOutput(std::string final_path, bool owner)
   std::error_code e;
   if (fs::is_directory(final_, e))
     throw InputError(final_, "output path is a directory; give a file name");
+  // The rename at the end would replace a device or a pipe (as root, even
+  // /dev/null) by a regular file.
+  if (fs::exists(final_, e) && !fs::is_regular_file(final_, e))
+    throw InputError(final_, "output path exists and is not a regular file");
   const fs::path parent = fs::path(final_).parent_path();
   // A user error (exit 2), not an internal one: say which directory and why.
   if (!parent.empty() && !fs::is_directory(parent, e)) {

@@ -10,6 +10,7 @@
 
 #include "common/error.hpp"
 #include "common/inputs.hpp"
+#include "common/text_bytes.hpp"
 #include "io/atomic_output.hpp"
 
 namespace lmgaze::stats {
@@ -147,6 +148,7 @@ CsvTable read_csv(const std::string& path) {
   std::ostringstream text;
   text << in.rdbuf();
   if (in.bad()) throw InputError(path, "cannot read");
+  check_text_bytes(text.str(), path, /*allow_tab=*/true);
   return parse_csv(text.str(), path);
 }
 
