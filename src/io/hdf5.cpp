@@ -24,6 +24,10 @@ hid_t native_type<int32_t>() {
   return H5T_NATIVE_INT32;
 }
 template <>
+hid_t native_type<uint8_t>() {
+  return H5T_NATIVE_UINT8;
+}
+template <>
 hid_t native_type<int64_t>() {
   return H5T_NATIVE_INT64;
 }
@@ -484,6 +488,7 @@ LMGAZE_H5_INSTANTIATE(float)
 LMGAZE_H5_INSTANTIATE(double)
 LMGAZE_H5_INSTANTIATE(int32_t)
 LMGAZE_H5_INSTANTIATE(int64_t)
+LMGAZE_H5_INSTANTIATE(uint8_t)
 #undef LMGAZE_H5_INSTANTIATE
 
 }  // namespace lmgaze::h5

@@ -362,7 +362,9 @@ void fit_figures(const Study& s, std::vector<Figure>* out) {
                        : "Language modelling vs human resemblance, ") +
               store_group(s, fit.store, fit.group);
     Panel p;
-    p.xlabel = scaling ? "log10(parameters)" : "next-token loss (nats per token)";
+    p.xlabel = scaling                    ? "log10(parameters)"
+               : fit.x == "bits_per_byte" ? "next-token loss (bits per byte of text)"
+                                          : "next-token loss (nats per token)";
     p.ylabel = fit.y == "resemblance" ? "human resemblance (best layer R² / noise ceiling)"
                                       : "best-layer " + fit.y;
     double lo = fit.points.front().x, hi = lo, ylo = fit.points.front().y, yhi = ylo;
@@ -425,9 +427,13 @@ void fit_figures(const Study& s, std::vector<Figure>* out) {
                     ? "Human resemblance of each model's best layer against the base-10 logarithm "
                       "of its parameter count, with the least-squares line over the models of "
                       "the size series (METHODS.md 8)."
-                    : "Next-token-prediction loss (mean cross-entropy per predicted token of the "
-                      "corpus) against human resemblance, one point per model, with the "
-                      "least-squares line and Pearson's r (METHODS.md 7, 8).";
+                    : std::string(fit.x == "bits_per_byte"
+                                      ? "Next-token-prediction loss in bits per byte of the "
+                                        "sentences (comparable across tokenizers, METHODS.md 10)"
+                                      : "Next-token-prediction loss (mean cross-entropy per "
+                                        "predicted token of the corpus)") +
+                          " against human resemblance, one point per model, with the "
+                          "least-squares line and Pearson's r (METHODS.md 7, 8).";
     if (s.simulated(fit.store)) f.caption += " The readers are SIMULATED.";
     f.panels.push_back(p);
     out->push_back(f);

@@ -174,7 +174,8 @@ std::vector<OutTable> make_tables(const Study& s) {
 
   OutTable fits{"fits",
                 "Least-squares lines across models",
-                "scaling: resemblance on log10(parameters); ntp: resemblance on next-token loss; "
+                "scaling: resemblance on log10(parameters); ntp: resemblance on next-token loss "
+                "(bits per byte); "
                 "t and p test r = 0",
                 {"what", "store", "group", "x", "y", "n", "slope", "slope_se", "intercept", "r",
                  "r_squared", "t", "df", "p"},
@@ -187,10 +188,13 @@ std::vector<OutTable> make_tables(const Study& s) {
 
   OutTable ntp_t{"ntp",
                  "Next-token-prediction loss",
-                 "mean cross-entropy (nats) per predicted token of the corpus",
-                 {"model", "loss", "tokens"},
+                 "mean cross-entropy (nats) per predicted token of the corpus; bits per byte "
+                 "and nats per word compare models across tokenizers",
+                 {"model", "loss", "tokens", "bits_per_byte", "nats_per_word"},
                  {}};
-  for (const auto& n : s.ntp) ntp_t.rows.push_back({n.model, full(n.loss), integer(n.tokens)});
+  for (const auto& n : s.ntp)
+    ntp_t.rows.push_back(
+        {n.model, full(n.loss), integer(n.tokens), full(n.bits_per_byte), full(n.nats_per_word)});
   out.push_back(ntp_t);
 
   OutTable triv{"trivial_models",
@@ -375,9 +379,10 @@ Words findings(const Study& s) {
                           brief(std::fabs(f.slope), 3) + " per tenfold increase in parameters (" +
                           stats + "; " + verdict + ").");
     } else {
-      w.ntp.push_back("Next-token loss against " + f.y + " (" + sg(s, f.store, f.group) +
-                      "): lower loss goes with " + (f.r < 0 ? "higher" : "lower") + " " + f.y +
-                      " (" + stats + "; " + verdict + ").");
+      w.ntp.push_back(
+          "Next-token loss" + std::string(f.x == "bits_per_byte" ? " (bits per byte)" : "") +
+          " against " + f.y + " (" + sg(s, f.store, f.group) + "): lower loss goes with " +
+          (f.r < 0 ? "higher" : "lower") + " " + f.y + " (" + stats + "; " + verdict + ").");
     }
   }
 

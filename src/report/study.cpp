@@ -325,9 +325,16 @@ void read_stats_fit(const Manifest& m, const TableInfo& t, Study* s) {
 
 void read_ntp(const Manifest& m, const TableInfo& t, Study* s) {
   const CsvTable c = load(m, t, csv_of(t, {"rows", "table"}));
-  for (const auto& row : c.rows)
-    s->ntp.push_back({text(c, row, "model"), num(c, row, "loss"),
-                      c.has_column("tokens") ? static_cast<long>(num(c, row, "tokens")) : 0});
+  for (const auto& row : c.rows) {
+    NtpRow n{text(c, row, "model"), num(c, row, "loss"),
+             c.has_column("tokens") ? static_cast<long>(num(c, row, "tokens")) : 0};
+    // Older tables lack the columns; a file without its text leaves them empty.
+    if (c.has_column("bits_per_byte") && !text(c, row, "bits_per_byte").empty())
+      n.bits_per_byte = num(c, row, "bits_per_byte");
+    if (c.has_column("nats_per_word") && !text(c, row, "nats_per_word").empty())
+      n.nats_per_word = num(c, row, "nats_per_word");
+    s->ntp.push_back(n);
+  }
 }
 
 void read_agreement(const Manifest& m, const TableInfo& t, Study* s) {

@@ -3,6 +3,7 @@
 // analysis and stats stages wrote; the report only selects, joins and words them.
 #pragma once
 
+#include <limits>
 #include <string>
 #include <vector>
 
@@ -101,6 +102,8 @@ struct NtpRow {
   std::string model;
   double loss = 0;
   long tokens = 0;
+  double bits_per_byte = std::numeric_limits<double>::quiet_NaN();  // NaN: not in the table
+  double nats_per_word = std::numeric_limits<double>::quiet_NaN();
 };
 
 struct Agreement {  // group-mean stores: R² of one group's mean on another's

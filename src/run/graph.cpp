@@ -402,7 +402,8 @@ Graph build_graph(const Job& job, bool report_available) {
           b.command_options(s);
         }
     }
-    // Fits across models: resemblance on log10(params) (scale models), and on NTP loss.
+    // Fits across models: resemblance on log10(params) (scale models), and on
+    // NTP loss in bits per byte (comparable across tokenizers).
     for (const HumanSpec& h : job.humans)
       for (const std::string& grp : h.groups) {
         for (const std::string what : {"scaling", "ntp"}) {
@@ -423,7 +424,7 @@ Graph build_graph(const Job& job, bool report_available) {
           const std::string id = what + std::string(".") + h.name + "." + grp;
           const std::string points = b.out("stats/" + id + ".points.csv");
           const std::string out = b.out("stats/" + id + ".csv");
-          const std::string x = what == std::string("scaling") ? "log10_params" : "loss";
+          const std::string x = what == std::string("scaling") ? "log10_params" : "bits_per_byte";
           Stage& s = b.add("stats/" + id, "stats fit",
                            {"--csv", points, "--x", x, "--y", "resemblance", "--out", out});
           s.rank0_only = true;

@@ -118,11 +118,15 @@ double best_resemblance(const std::string& summary_path) {
 void write_points(const Stage& s) {
   const nlohmann::json& p = s.points;
   const bool scaling = p["what"] == "scaling";
-  std::map<std::string, double> loss;
+  // Loss per token and bits per byte; the fit uses bits per byte, which
+  // compares models whose tokenizers cut the text differently (METHODS.md 10).
+  std::map<std::string, std::pair<double, double>> loss;
   if (!scaling) {
     const stats::CsvTable t = stats::read_csv(p["ntp"].get<std::string>());
-    const size_t model = t.column("model"), value = t.column("loss");
-    for (const auto& row : t.rows) loss[row.fields[model]] = t.number(row, value);
+    const size_t model = t.column("model"), nats = t.column("loss"),
+                 bits = t.column("bits_per_byte");
+    for (const auto& row : t.rows)
+      loss[row.fields[model]] = {t.number(row, nats), t.number(row, bits)};
   }
   std::vector<std::vector<std::string>> rows;
   for (const auto& m : p["models"]) {
@@ -135,17 +139,19 @@ void write_points(const Stage& s) {
     } else {
       if (!loss.count(name))
         throw InputError(p["ntp"].get<std::string>(), "no row for model " + name);
-      rows.push_back({name, stats::csv_number(loss[name]), stats::csv_number(r)});
+      rows.push_back({name, stats::csv_number(loss[name].first),
+                      stats::csv_number(loss[name].second), stats::csv_number(r)});
     }
   }
   const std::vector<std::string> header =
       scaling ? std::vector<std::string>{"model", "params", "log10_params", "resemblance"}
-              : std::vector<std::string>{"model", "loss", "resemblance"};
+              : std::vector<std::string>{"model", "loss", "bits_per_byte", "resemblance"};
   stats::write_csv(p["path"].get<std::string>(),
                    {"lmgaze run: one point per model; resemblance = the max row of its "
                     "resemblance_summary.csv",
                     scaling ? "params: the job's params, else counted from config.json / shape"
-                            : "loss: analysis/ntp/ntp.csv (nats per token, plain condition)"},
+                            : "loss (nats per token) and bits_per_byte: analysis/ntp/ntp.csv, "
+                              "plain condition"},
                    header, rows);
 }
 

@@ -221,7 +221,8 @@ TEST_F(Commands, NtpIsRankInvariant) {
   const std::string out =
       invariant("ntp", "ntp --model " + *dir_ + "/A.h5 --model " + *dir_ + "/B.h5", {"ntp.csv"});
   const Csv rows = read_csv(out + "/ntp.csv");
-  EXPECT_EQ(rows.header, (Header{"model", "loss", "tokens"}));
+  EXPECT_EQ(rows.header, (Header{"model", "loss", "tokens", "bits_per_byte", "nats_per_word",
+                                 "bytes", "words"}));
   // Fixture: tokens = words + 1, nll = 2.5 tokens + 0.1 s.
   double nll = 0, tokens = 0;
   for (size_t s = 0; s < kWords.size(); ++s) {
@@ -230,6 +231,9 @@ TEST_F(Commands, NtpIsRankInvariant) {
   }
   EXPECT_NEAR(std::stod(rows.rows[0][1]), nll / tokens, 1e-12);
   EXPECT_EQ(std::stod(rows.rows[0][2]), tokens);
+  // The synthetic files carry no text: no bytes, so no bits per byte.
+  EXPECT_EQ(rows.rows[0][3], "");
+  EXPECT_NEAR(std::stod(rows.rows[0][4]), nll / (tokens - double(kWords.size())), 1e-12);
 }
 
 // ---- bad input -----------------------------------------------------------

@@ -188,6 +188,36 @@ TEST(Bootstrap, IntervalsCoverAtTheNominalRate) {
   EXPECT_LE(rate, 0.98);
 }
 
+// Bits per byte and nats per word by hand: the fixture writes nll_sum[s] =
+// 2.5 * (n_words + 1) + 0.1 * s, so 10.0 and 7.6 nats for sentences of 3 and
+// 2 words; their text has 12 and 7 UTF-8 bytes ("é" is two).
+TEST(BitsPerByte, ByHandOnATinyText) {
+  const std::string dir = scratch_dir("honest_bpb");
+  SentenceTable t = make_table({3, 2});
+  t.text = {"The cat sat.", "H\xc3\xa9 ran"};
+  write_attention(dir + "/M.h5", t, 1, 1, 1);
+  const RunResult r = run_lmgaze("ntp --model " + dir + "/M.h5 --out " + dir + "/out");
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  const Csv c = read_csv(dir + "/out/ntp.csv");
+  EXPECT_EQ(c.header, (std::vector<std::string>{"model", "loss", "tokens", "bits_per_byte",
+                                                "nats_per_word", "bytes", "words"}));
+  ASSERT_EQ(c.rows.size(), 1u);
+  EXPECT_NEAR(std::stod(c.rows[0][1]), 17.6 / 7, 1e-12);  // 4 + 3 tokens predicted
+  EXPECT_NEAR(std::stod(c.rows[0][3]), 17.6 / std::log(2.0) / 19, 1e-12);
+  EXPECT_NEAR(std::stod(c.rows[0][4]), 17.6 / 5, 1e-12);
+  EXPECT_EQ(c.rows[0][5], "19");
+  EXPECT_EQ(c.rows[0][6], "5");
+  // Without the text, bits per byte is left empty rather than guessed.
+  write_attention(dir + "/bare.h5", make_table({3, 2}), 1, 1, 1);
+  ASSERT_EQ(run_lmgaze("ntp --model " + dir + "/bare.h5 --out " + dir + "/bare").exit_code, 0);
+  const Csv bare = read_csv(dir + "/bare/ntp.csv");
+  ASSERT_EQ(bare.rows.size(), 1u);
+  EXPECT_EQ(bare.rows[0][3], "");
+  EXPECT_EQ(bare.rows[0][5], "");
+  EXPECT_NEAR(std::stod(bare.rows[0][4]), 17.6 / 5, 1e-12);
+  if (!std::getenv("LMGAZE_KEEP_SCRATCH")) std::filesystem::remove_all(dir);
+}
+
 TEST(SplitHalf, ArithmeticByHand) {
   // Pairs (1,2), (2,4), (3,5): r = Sxy / sqrt(Sxx Syy) = 3 / sqrt(2 * 4.6667).
   const double m[6] = {3, 6, 11, 1 + 4 + 9, 4 + 16 + 25, 2 + 8 + 15};

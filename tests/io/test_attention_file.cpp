@@ -6,6 +6,7 @@
 
 #include "common/error.hpp"
 #include "io/attention_file.hpp"
+#include "io/hdf5.hpp"
 
 namespace lmgaze {
 namespace {
@@ -112,6 +113,49 @@ TEST(AttentionFile, NonHdf5IsRefused) {
   EXPECT_THROW(AttentionReader r(temp_path("missing.h5")), InputError);
 }
 
+// The sentences' text travels with the file: bytes back to back, an offset
+// per sentence; a reader gets each sentence (and so its words) back.
+TEST(AttentionFile, SentenceTextRoundTrips) {
+  const std::string path = temp_path("text.h5");
+  SentenceTable t = two_sentences();
+  t.text = {"Eyes move", "caf\xc3\xa9 na\xc3\xafve reader"};
+  {
+    AttentionWriter w(path, meta(), t);
+    std::vector<float> zeros(2 * 9, 0.0f);
+    for (int l = 0; l < 2; ++l) w.write_layer_block(l, 0, 9, zeros.data());
+    w.write_ntp(0, {1.5, 2.5}, {1, 2});
+    w.write_token_counts(0, {2, 3});
+    w.finish();
+  }
+  AttentionReader r(path);
+  EXPECT_EQ(r.sentences().text, t.text);
+  EXPECT_EQ(r.sentences().n_bytes(1), 19);
+  {
+    h5::File f = h5::File::open_read(path);
+    EXPECT_EQ(f.read_vector<int64_t>("/sentences/text_offset"), (std::vector<int64_t>{0, 9, 28}));
+  }
+  // A sentence whose text disagrees with its word count is refused by name.
+  SentenceTable bad = t;
+  bad.text[0] = "Eyes move fast";
+  const std::string bad_path = temp_path("bad_text.h5");
+  {
+    AttentionWriter w(bad_path, meta(), bad);
+    std::vector<float> zeros(2 * 9, 0.0f);
+    for (int l = 0; l < 2; ++l) w.write_layer_block(l, 0, 9, zeros.data());
+    w.write_ntp(0, {1.5, 2.5}, {1, 2});
+    w.write_token_counts(0, {2, 3});
+    w.finish();
+  }
+  try {
+    AttentionReader reader(bad_path);
+    FAIL() << "no error";
+  } catch (const InputError& e) {
+    EXPECT_NE(std::string(e.what()).find("(0, 0): /sentences/text has 3 words, n_words says 2"),
+              std::string::npos)
+        << e.what();
+  }
+}
+
 TEST(SentenceTable, RequireSameNamesTheDifference) {
   SentenceTable a = two_sentences(), b = two_sentences();
   EXPECT_NO_THROW(a.require_same(b, "a.h5", "b.h5"));
@@ -121,6 +165,19 @@ TEST(SentenceTable, RequireSameNamesTheDifference) {
     FAIL();
   } catch (const InputError& e) {
     EXPECT_NE(std::string(e.what()).find("(1, 0) has 3 words"), std::string::npos) << e.what();
+  }
+  // Same shape, other words: the text tells them apart when both files have it.
+  SentenceTable c = two_sentences(), d = two_sentences();
+  c.text = {"Eyes move", "a b c"};
+  d.text = {"Eyes move", "a b d"};
+  EXPECT_NO_THROW(c.require_same(two_sentences(), "c.h5", "old.h5"));
+  try {
+    c.require_same(d, "c.h5", "d.h5");
+    FAIL();
+  } catch (const InputError& e) {
+    EXPECT_NE(std::string(e.what()).find("(1, 0) reads \"a b c\" in one and \"a b d\""),
+              std::string::npos)
+        << e.what();
   }
 }
 
