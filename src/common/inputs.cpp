@@ -46,6 +46,12 @@ void note_input(const std::string& path) {
   g_inputs.push_back(path);
 }
 
+void note_directory_inputs(const std::string& dir) {
+  std::error_code e;
+  for (fs::directory_iterator it(dir, e), end; !e && it != end; it.increment(e))
+    if (it->is_regular_file(e)) note_input(it->path().string());
+}
+
 void clear_inputs() {
   std::lock_guard<std::mutex> lock(g_mutex);
   g_inputs.clear();

@@ -25,6 +25,10 @@ bool same_file(const std::string& a, const std::string& b);
 void note_input(const std::string& path);
 void track_inputs(bool on);
 
+// Notes every regular file directly inside `dir` (a model checkpoint: config,
+// tokenizer, weights), so that `--out` cannot name one of them.
+void note_directory_inputs(const std::string& dir);
+
 // Forgets the noted inputs (lmgaze run: each stage is a command of its own).
 void clear_inputs();
 

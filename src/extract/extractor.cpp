@@ -37,6 +37,7 @@
 #include <type_traits>
 
 #include "common/eta.hpp"
+#include "common/inputs.hpp"
 #include "extract/hidden_link.hpp"
 #include "extract/stage.hpp"
 #include "extract/tokenized_corpus.hpp"
@@ -153,6 +154,7 @@ Plan make_plan(const ExtractOptions& opt, int n_ranks, int rank, const mpi::Node
   p.threads = pick_threads(opt.threads, node);
 
   p.corpus = read_corpus(opt.text_path);
+  note_directory_inputs(opt.model_dir);  // no output may replace a checkpoint file
   p.config = read_model_config(opt.model_dir);
   p.tokenizer = load_tokenizer(opt.model_dir);
   check_tokenizer_matches(*p.tokenizer, p.config.vocab_size, opt.model_dir);

@@ -90,6 +90,16 @@ TEST_F(SamePath, ExtractOverItsText) {
                  text_, kText);
 }
 
+TEST_F(SamePath, ExtractOverAFileOfItsCheckpoint) {
+  test::fs::copy(test::model_dir("toy-s"), dir_.path() / "toy-s");
+  const std::string config = dir_.file("toy-s/config.json");
+  const std::string bytes = test::read_bytes(config);
+  expect_refused(run_lmgaze({"extract", "--model", dir_.file("toy-s"), "--text", text_, "--out",
+                             config, "--quiet"},
+                            dir_.path()),
+                 config, bytes);
+}
+
 // An analysis whose output directory is its input file: one line, exit 2
 // (it was "internal error: filesystem error", exit 3).
 TEST_F(SamePath, AnalysisOutputDirectoryIsAnInputFile) {
