@@ -56,8 +56,7 @@ def main():
 
     with open(os.path.join(args.model, "config.json")) as f:
         cfg = json.load(f)
-    forward = {"gpt2": forward_numpy.gpt2_forward, "llama": forward_numpy.llama_forward}[
-        cfg["model_type"]]
+    forward = forward_numpy.FORWARD[cfg["model_type"]]
     weights = forward_numpy.read_weights(args.model)
 
     f = h5py.File(args.file, "r")

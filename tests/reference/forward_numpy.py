@@ -339,6 +339,12 @@ def gpt_neox_forward(cfg, w, ids):
     return attention, x @ head.T
 
 
+# model_type -> forward(cfg, weights, ids) -> (attention per layer, logits)
+FORWARD = {"gpt2": gpt2_forward, "gpt_neox": gpt_neox_forward,
+           **{t: decoder_forward for t in ("llama", "mistral", "qwen2", "qwen3", "gemma",
+                                           "gemma2", "phi3", "olmo2")}}
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--model", required=True, help="Hugging Face model directory")
@@ -349,10 +355,7 @@ def main():
 
     with open(os.path.join(args.model, "config.json")) as f:
         cfg = json.load(f)
-    forward = {"gpt2": gpt2_forward, "llama": decoder_forward, "mistral": decoder_forward,
-               "qwen2": decoder_forward, "qwen3": decoder_forward, "gemma": decoder_forward,
-               "phi3": decoder_forward, "olmo2": decoder_forward, "gemma2": decoder_forward,
-               "gpt_neox": gpt_neox_forward}.get(cfg.get("model_type"))
+    forward = FORWARD.get(cfg.get("model_type"))
     if forward is None:
         sys.exit(f"{args.model}/config.json: unsupported model_type {cfg.get('model_type')!r}")
     w = read_weights(args.model)
