@@ -111,14 +111,6 @@ void require_reader_data(const std::vector<uint8_t>& missing, const SentenceTabl
   }
 }
 
-void require_same_text(const std::string& hash_a, const std::string& path_a,
-                       const std::string& hash_b, const std::string& path_b) {
-  if (hash_a.empty() || hash_b.empty() || hash_a == hash_b) return;
-  throw InputError(path_a, "made from another text than " + path_b + " (text_hash " + hash_a +
-                               " vs " + hash_b +
-                               "): the sentences have the same shape but not the same words");
-}
-
 void require_reader_variance(const std::vector<double>& values, const std::vector<uint8_t>& missing,
                              const SentenceTable& sentences, size_t s_begin, size_t s_end,
                              const ReaderSelection& readers, const std::string& store_path,

@@ -54,13 +54,6 @@ MissingSummary summarize_missing(const std::vector<uint8_t>& missing,
 void require_reader_data(const std::vector<uint8_t>& missing, const SentenceTable& sentences,
                          const ReaderSelection& readers, const std::string& store_path);
 
-// InputError when two files both record the hash of the text they were made
-// from (attribute text_hash) and the hashes differ: same sentence shapes, other
-// words. A file without a hash (a store made from --sentences) is compared by
-// shape only, as before.
-void require_same_text(const std::string& hash_a, const std::string& path_a,
-                       const std::string& hash_b, const std::string& path_b);
-
 // InputError naming the first reader whose values (over the sentences it has)
 // are all equal, e.g. a lower triangle of zeros (forward saccades only): its
 // R² is 0/0, and a mean over the other readers would drop it in silence.

@@ -50,7 +50,6 @@ ResemblanceResult run_resemblance(const ResemblanceOptions& options, MPI_Comm co
   const AttentionReader model(options.model_path);
   const HumanStore store(options.human_path);
   model.sentences().require_same(store.sentences(), model.path(), store.path());
-  require_same_text(model.meta().text_hash, model.path(), store.text_hash(), store.path());
   result.model_name = model.meta().model_name;
   result.n_layers = model.n_layers();
   result.n_heads = model.n_heads();

@@ -165,21 +165,6 @@ Corpus parse_corpus(const std::string& text, const std::string& source) {
   return corpus;
 }
 
-std::string text_hash(const Corpus& corpus) {
-  uint64_t h = 1469598103934665603ull;  // FNV-1a 64-bit offset basis
-  auto add = [&h](const std::string& bytes) {
-    for (unsigned char c : bytes) {
-      h ^= c;
-      h *= 1099511628211ull;  // FNV-1a 64-bit prime
-    }
-  };
-  for (const auto& s : corpus.sentences)
-    add(std::to_string(s.article) + " " + std::to_string(s.index) + " " + s.text + "\n");
-  char buf[32];
-  std::snprintf(buf, sizeof buf, "fnv1a64:%016llx", static_cast<unsigned long long>(h));
-  return buf;
-}
-
 Corpus read_corpus(const std::string& path) {
   note_input(path);
   std::ifstream in(path, std::ios::binary);

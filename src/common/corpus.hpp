@@ -43,12 +43,6 @@ struct Corpus {
   int n_articles() const;
 };
 
-// The content hash of a corpus, "fnv1a64:" and 16 hex digits: FNV-1a (64 bit)
-// over one line "ARTICLE INDEX TEXT\n" per sentence, in corpus order. Files
-// made from a text record it (attribute text_hash), so that an attention file
-// and a human store of two different texts of the same shape are told apart.
-std::string text_hash(const Corpus& corpus);
-
 // Reads and validates a corpus file; throws InputError naming file and line
 // for an empty file, a line with leading, trailing or doubled spaces, two
 // blank lines in a row, or a blank first line, and file, line and column for

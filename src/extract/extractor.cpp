@@ -509,7 +509,6 @@ void run_extraction(const ExtractOptions& opt) {
   meta.prefix = opt.prefix;
   meta.tokenizer = p.tokenizer->kind();
   meta.text = std::filesystem::absolute(opt.text_path).string();
-  meta.text_hash = text_hash(p.corpus);
   meta.n_layers = p.config.n_layers;
   meta.n_heads = p.config.n_heads;
   meta.n_params = n_params(p.config);

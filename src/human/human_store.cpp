@@ -106,10 +106,6 @@ std::vector<double> HumanStore::read(const std::string& group, const std::string
   return out;
 }
 
-std::string HumanStore::text_hash() const {
-  return file_.has_attr("text_hash") ? file_.attr_string("text_hash") : std::string();
-}
-
 std::string HumanStore::attribute(const std::string& name) const {
   if (!file_.has_attr(name)) throw InputError(path(), "human store has no attribute " + name);
   try {
@@ -139,7 +135,6 @@ void write_store(const std::string& path, const SentenceTable& sentences, const 
     f.set_attr("complete", int64_t{0});
     f.set_attr("text_kind", meta.text_kind);
     f.set_attr("text_source", meta.text_source);
-    if (!meta.text_hash.empty()) f.set_attr("text_hash", meta.text_hash);
     f.set_attr("data_kind", meta.data_kind);
     f.set_attr("data_source", meta.data_source);
     f.set_attr("simulated", int64_t{meta.simulated ? 1 : 0});

@@ -44,8 +44,6 @@ class HumanStore {
                            size_t subject_end, size_t s_begin, size_t s_end) const;
   std::string attribute(const std::string& name) const;  // string attrs like text_kind, excluded
   bool simulated() const;
-  // The text_hash attribute: "" for a store made from --sentences, or older.
-  std::string text_hash() const;
 
  private:
   h5::File file_;
@@ -82,7 +80,6 @@ struct StoreMeta {
   bool simulated = false;
   std::string excluded;   // "L1:1,L2:7" or ""
   std::string mean_of;    // "" or the per-reader store a group-mean store was made from
-  std::string text_hash;  // text_hash() of the text (text_kind "text"), else ""
 };
 
 // One group in memory, in the store's layout.

@@ -36,7 +36,6 @@ TextShape load_text(const std::string& path) {
   TextShape t;
   const Corpus corpus = read_corpus(path);
   t.table = SentenceTable::from_corpus(corpus);
-  t.hash = text_hash(corpus);
   t.kind = "text";
   t.source = path;
   build_lookup(t);
@@ -568,7 +567,6 @@ void import_human(const ImportOptions& o, std::ostream& log) {
   StoreMeta meta;
   meta.text_kind = text.kind;
   meta.text_source = text.source;
-  meta.text_hash = text.hash;
   ImportedData data;
   if (!o.fixations.empty()) {
     data = read_fixations(o.fixations, text);

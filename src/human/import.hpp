@@ -26,9 +26,8 @@ namespace lmgaze::human {
 // The sentences a store is about, and where they came from.
 struct TextShape {
   SentenceTable table;
-  std::string kind;    // "text" | "sentences"
-  std::string source;  // the path given
-  std::string hash;    // text_hash() for a text; "" for a sentences CSV
+  std::string kind;                                      // "text" | "sentences"
+  std::string source;                                    // the path given
   std::map<std::pair<int64_t, int64_t>, size_t> lookup;  // (article, index) -> sentence
 
   long find(int64_t article, int64_t index) const;  // -1 when absent

@@ -33,7 +33,6 @@ void mean_store(const std::string& in_path, const std::string& out_path) {
   StoreMeta meta;
   meta.text_kind = in.attribute("text_kind");
   meta.text_source = in.attribute("text_source");
-  meta.text_hash = in.text_hash();
   meta.data_kind = in.attribute("data_kind");
   meta.data_source = in.attribute("data_source");
   meta.simulated = in.simulated();

@@ -49,7 +49,6 @@ void AttentionWriter::create_layout(const AttentionMeta& meta, const SentenceTab
   f.set_attr("prefix", meta.prefix);
   f.set_attr("tokenizer", meta.tokenizer);
   f.set_attr("text", meta.text);
-  if (!meta.text_hash.empty()) f.set_attr("text_hash", meta.text_hash);
   f.set_attr("n_layers", meta.n_layers);
   f.set_attr("n_heads", meta.n_heads);
   f.set_attr("n_params", meta.n_params);
@@ -114,7 +113,6 @@ AttentionReader::AttentionReader(const std::string& path) : file_(h5::File::open
   meta_.prefix = file_.attr_string("prefix");
   meta_.tokenizer = file_.attr_string("tokenizer");
   meta_.text = file_.attr_string("text");
-  if (file_.has_attr("text_hash")) meta_.text_hash = file_.attr_string("text_hash");
   meta_.n_layers = file_.attr_int("n_layers");
   meta_.n_heads = file_.attr_int("n_heads");
   meta_.n_params = file_.attr_int("n_params");

@@ -44,7 +44,6 @@ struct AttentionMeta {
   std::string prefix;
   std::string tokenizer;
   std::string text;
-  std::string text_hash;  // text_hash() of the corpus ("" in older files)
   int64_t n_layers = 0;
   int64_t n_heads = 0;
   int64_t n_params = 0;

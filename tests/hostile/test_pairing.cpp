@@ -68,11 +68,11 @@ TEST(Pairing, AttentionAndHumanDataOfAnotherTextOfTheSameShape) {
   expect_refused(run_lmgaze({"resemblance", "--model", model_a, "--human", human_b, "--group", "L1",
                              "--out", dir.file("r")},
                             dir.path()),
-                 "made from another text than " + human_b);
+                 "sentence (0, 0) reads \"The cat sat.\" in one and \"A dog ran.\" in the other");
   EXPECT_FALSE(test::fs::exists(dir.file("r/resemblance.csv")));
   expect_refused(run_lmgaze({"divergence", "--a", model_a, "--b", model_b, "--out", dir.file("d")},
                             dir.path()),
-                 "made from another text than " + model_b);
+                 "sentence (0, 0) reads \"The cat sat.\" in one and \"A dog ran.\" in the other");
   // The same text pairs as before.
   r = run_lmgaze({"resemblance", "--model", model_b, "--human", human_b, "--group", "L1", "--out",
                   dir.file("r")},
