@@ -24,6 +24,7 @@ packages=(
   libhdf5-openmpi-dev hdf5-tools
   libeigen3-dev libboost-program-options-dev libboost-math-dev
   libgtest-dev libsentencepiece-dev nlohmann-json3-dev libzip-dev
+  libicu-dev xz-utils
   python3 python3-numpy python3-regex python3-h5py
   gnuplot-nox
 )

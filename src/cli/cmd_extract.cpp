@@ -19,6 +19,12 @@ int run_extract(const Args& args) {
       "out", po::value(&opt.out_path)->required(), "attention file to write (HDF5)")(
       "prefix", po::value(&opt.prefix)->default_value(""),
       "instruction prefix P: the model reads P + \" \" + sentence; P is context only")(
+      "tokenizer", po::value(&opt.tokenizer)->default_value("auto"),
+      "tokenizer files to read: auto (as transformers' AutoTokenizer: tokenizer.json, else "
+      "tokenizer.model, else vocab.json + merges.txt), json, sentencepiece or bpe-files")(
+      "bos", po::value(&opt.bos)->default_value("auto"),
+      "BOS before every input: auto (as the tokenizer adds it; warns when config.json names a "
+      "bos_token_id the tokenizer does not add), yes (config.json's bos_token_id) or no")(
       "dtype", po::value(&opt.dtype)->default_value("fp32"),
       "weights and activations: fp32, fp16, bf16, or fp64 (reference precision)")(
       "device", po::value(&opt.device)->default_value("cpu"),
@@ -40,7 +46,8 @@ int run_extract(const Args& args) {
   auto vm = parse_options({"extract",
                            "extract --model DIR --text FILE --out FILE.h5 [--prefix TEXT] "
                            "[--dtype fp32|fp16|bf16|fp64] [--device cpu|cuda] [--batch N] "
-                           "[--stages S]",
+                           "[--stages S] [--tokenizer auto|json|sentencepiece|bpe-files] "
+                           "[--bos auto|yes|no]",
                            "Runs the model over every sentence and writes, for every layer and "
                            "head, the word-level attention matrices (packed lower triangles) and "
                            "the next-token loss per sentence. Under mpirun the ranks split the "

@@ -38,6 +38,7 @@
 
 #include "common/eta.hpp"
 #include "common/inputs.hpp"
+#include "extract/bos_choice.hpp"
 #include "extract/hidden_link.hpp"
 #include "extract/stage.hpp"
 #include "extract/tokenized_corpus.hpp"
@@ -125,6 +126,7 @@ struct Plan {
   Corpus corpus;
   ModelConfig config;
   std::unique_ptr<Tokenizer> tokenizer;
+  BosChoice bos;
   std::vector<TokenizedSentence> tokens;
   SentenceTable table;
   torch::Dtype dtype = torch::kFloat32;
@@ -156,10 +158,11 @@ Plan make_plan(const ExtractOptions& opt, int n_ranks, int rank, const mpi::Node
   p.corpus = read_corpus(opt.text_path);
   note_directory_inputs(opt.model_dir);  // no output may replace a checkpoint file
   p.config = read_model_config(opt.model_dir);
-  p.tokenizer = load_tokenizer(opt.model_dir);
-  check_tokenizer_matches(*p.tokenizer, p.config.vocab_size, opt.model_dir);
+  p.tokenizer = load_tokenizer(opt.model_dir, parse_tokenizer_format(opt.tokenizer, "--tokenizer"));
+  p.bos = choose_bos(*p.tokenizer, parse_bos_mode(opt.bos), read_config_token_ids(opt.model_dir));
+  check_tokenizer_matches(*p.tokenizer, p.config.vocab_size, opt.model_dir, p.bos.id);
   p.tokens = tokenize_corpus(p.corpus, *p.tokenizer, opt.prefix,
-                             {p.config.vocab_size, p.config.max_positions});
+                             {p.config.vocab_size, p.config.max_positions}, p.bos.id);
   p.table = SentenceTable::from_corpus(p.corpus);
   p.layout = mpi::make_layout(n_ranks, rank, opt.stages, p.config.n_layers);
 
@@ -508,6 +511,11 @@ void run_extraction(const ExtractOptions& opt) {
   meta.dtype = opt.dtype;
   meta.prefix = opt.prefix;
   meta.tokenizer = p.tokenizer->kind();
+  meta.tokenizer_hash = hash_tokenizer_files(*p.tokenizer);
+  meta.bos_rule = p.bos.rule;
+  // Printed even with --quiet: the input the model reads may not be the one it was trained on.
+  if (!p.bos.warning.empty() && mpi::rank(world) == 0)
+    std::cerr << "lmgaze: warning: " << meta.model_name << ": " << p.bos.warning << std::endl;
   meta.text = std::filesystem::absolute(opt.text_path).string();
   meta.n_layers = p.config.n_layers;
   meta.n_heads = p.config.n_heads;

@@ -28,6 +28,10 @@ struct ExtractOptions {
   // cuda:(i / ranks_per_gpu)); 1 = a GPU per rank. Sharing suits models far
   // smaller than a GPU, and lets one GPU run any rank layout.
   int ranks_per_gpu = 1;
+
+  // The tokenizer files to read (tokenizer.hpp) and the BOS rule (bos_choice.hpp).
+  std::string tokenizer = "auto";  // auto | json | sentencepiece | bpe-files
+  std::string bos = "auto";        // auto | yes | no
 };
 
 // Thrown on every rank when the inputs, the rank layout or the weights are

@@ -1,29 +1,40 @@
 #include "extract/tokenized_corpus.hpp"
 
+#include <algorithm>
+
 #include "align/token_words.hpp"
 #include "common/error.hpp"
 
 namespace lmgaze {
 namespace {
 
-// Padding rows a checkpoint may add after the tokenizer's last id.
-constexpr int kMaxVocabPadding = 128;
+// Padding rows a checkpoint may add after the tokenizer's last id: this many,
+// or this fraction of the rows, whichever is more.
+constexpr int kMinVocabPadding = 128;
+constexpr double kVocabPaddingFraction = 0.01;
 
 std::string sentence_name(const Sentence& s) {
   return "sentence (" + std::to_string(s.article) + ", " + std::to_string(s.index) + ")";
 }
 
 TokenizedSentence tokenize_sentence(const Sentence& sentence, const Tokenizer& tokenizer,
-                                    const std::string& prefix) {
+                                    const std::string& prefix, std::optional<int> bos) {
   // METHODS 2.1: with an instruction prefix P the input is P + " " + sentence.
   const std::string text = prefix.empty() ? sentence.text : prefix + " " + sentence.text;
   const size_t sentence_begin = prefix.empty() ? 0 : prefix.size() + 1;
   const std::vector<Token> tokens = tokenizer.encode(text);
+  for (const Token& t : tokens) {
+    if (t.begin < sentence_begin) continue;  // the prefix may hold special tokens
+    if (const auto special = tokenizer.special_token(t.id))
+      throw InputError(sentence_name(sentence) + ": '" + *special +
+                       "' is the text of a special token (id " + std::to_string(t.id) +
+                       "), which a reader never sees; remove it from the sentence");
+  }
   const std::vector<int> words =
       map_tokens_to_words(tokens, text, sentence.spans, sentence_begin, sentence_name(sentence));
 
   TokenizedSentence out;
-  if (auto bos = tokenizer.bos_id()) {
+  if (bos) {
     out.ids.push_back(*bos);
     out.token_word.push_back(-1);
   }
@@ -40,23 +51,52 @@ TokenizedSentence tokenize_sentence(const Sentence& sentence, const Tokenizer& t
 }  // namespace
 
 void check_tokenizer_matches(const Tokenizer& tokenizer, int model_vocab_size,
+                             const std::string& model_dir, std::optional<int> bos) {
+  const int rows = model_vocab_size;
+  const int ordinary = tokenizer.ordinary_vocab_size();
+  const int all = tokenizer.vocab_size();
+  const std::string kind = " (" + tokenizer.kind() + ")";
+  if (ordinary > rows)
+    throw InputError(model_dir, "tokenizer" + kind + " has " + std::to_string(ordinary) +
+                                    " tokens but config.json vocab_size is " +
+                                    std::to_string(rows) + " (tokenizer of another model?)");
+  const int padding = rows - all;
+  const int max_padding =
+      std::max(kMinVocabPadding, static_cast<int>(kVocabPaddingFraction * rows));
+  if (padding > max_padding)
+    throw InputError(model_dir,
+                     "tokenizer" + kind + " has " + std::to_string(all) +
+                         " tokens but config.json vocab_size is " + std::to_string(rows) + ": " +
+                         std::to_string(padding) + " rows beyond its ids, more than the " +
+                         std::to_string(max_padding) +
+                         " padding rows a checkpoint adds (tokenizer of another model?)");
+  if (bos && (*bos < 0 || *bos >= rows))
+    throw InputError(model_dir, "BOS id " + std::to_string(*bos) +
+                                    " is outside the model's vocabulary of " +
+                                    std::to_string(rows) + " (config.json vocab_size)");
+}
+
+void check_tokenizer_matches(const Tokenizer& tokenizer, int model_vocab_size,
                              const std::string& model_dir) {
-  const int v = tokenizer.vocab_size();
-  if (v > model_vocab_size || model_vocab_size - v > kMaxVocabPadding)
-    throw InputError(
-        model_dir, "tokenizer has " + std::to_string(v) + " tokens but config.json vocab_size is " +
-                       std::to_string(model_vocab_size) + " (tokenizer of another model?)");
+  check_tokenizer_matches(tokenizer, model_vocab_size, model_dir, tokenizer.bos_id());
 }
 
 std::vector<TokenizedSentence> tokenize_corpus(const Corpus& corpus, const Tokenizer& tokenizer,
                                                const std::string& prefix,
                                                const TokenizerLimits& limits) {
+  return tokenize_corpus(corpus, tokenizer, prefix, limits, tokenizer.bos_id());
+}
+
+std::vector<TokenizedSentence> tokenize_corpus(const Corpus& corpus, const Tokenizer& tokenizer,
+                                               const std::string& prefix,
+                                               const TokenizerLimits& limits,
+                                               std::optional<int> bos) {
   std::vector<TokenizedSentence> out;
   out.reserve(corpus.sentences.size());
   for (const Sentence& s : corpus.sentences) {
     TokenizedSentence t;
     try {
-      t = tokenize_sentence(s, tokenizer, prefix);
+      t = tokenize_sentence(s, tokenizer, prefix, bos);
     } catch (const InputError& e) {
       // The aligner names the sentence; add where it is in the text file.
       throw InputError(corpus.source, s.line, e.what());

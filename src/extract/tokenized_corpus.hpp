@@ -8,6 +8,7 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -36,15 +37,38 @@ struct TokenizerLimits {
 
 // Throws InputError naming the sentence (file, line, (article, index)) for a
 // token that spans two words, a word without tokens, an id outside the
-// model's vocabulary, or an input longer than the context.
+// model's vocabulary, an input longer than the context, or a sentence that
+// holds the text of a special token (below). `bos` goes before every input
+// (see bos_choice.hpp); the overload without it takes the tokenizer's own.
+//
+// Special tokens: the tokenizer matches added tokens in the text literally,
+// as Hugging Face does, so a sentence with "<s>" or "<|begin_of_text|>" in
+// it would hand the model a control token where the reader saw characters.
+// A reader never sees special tokens, so such a sentence is refused, by name.
+// The prefix may hold them (a chat template's markers are context), and
+// added tokens that are not special (Gemma's "\n", "\t", "<b>") are text.
+std::vector<TokenizedSentence> tokenize_corpus(const Corpus& corpus, const Tokenizer& tokenizer,
+                                               const std::string& prefix,
+                                               const TokenizerLimits& limits,
+                                               std::optional<int> bos);
 std::vector<TokenizedSentence> tokenize_corpus(const Corpus& corpus, const Tokenizer& tokenizer,
                                                const std::string& prefix,
                                                const TokenizerLimits& limits);
 
-// Checks that a tokenizer belongs to a model: its vocabulary must fit in the
-// model's embedding, and may be smaller only by padding rows (at most 128,
-// as checkpoints that round vocab_size up to a multiple of 64 or add a pad
-// token have); anything else is a tokenizer of another model.
+// Checks that a tokenizer belongs to a model with `model_vocab_size`
+// embedding rows (config.json vocab_size):
+//   - its ordinary vocabulary (the BPE or SentencePiece pieces, which text
+//     turns into) must fit in the rows;
+//   - the rows beyond its largest id, added tokens included, are padding,
+//     which checkpoints add to round the matrix up (Qwen3: 151 669 ids in
+//     151 936 rows); more than max(128, 1% of the rows) of it means a
+//     tokenizer of another, smaller model;
+//   - added tokens may lie beyond the rows (Gemma 3 1B's <image_soft_token>
+//     is id 262 144 of 262 144 rows): text never produces them, and
+//     tokenize_corpus refuses any id the text does produce beyond the rows;
+//   - the BOS, when one is added, must be a row.
+void check_tokenizer_matches(const Tokenizer& tokenizer, int model_vocab_size,
+                             const std::string& model_dir, std::optional<int> bos);
 void check_tokenizer_matches(const Tokenizer& tokenizer, int model_vocab_size,
                              const std::string& model_dir);
 

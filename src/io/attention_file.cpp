@@ -48,6 +48,8 @@ void AttentionWriter::create_layout(const AttentionMeta& meta, const SentenceTab
   f.set_attr("dtype", meta.dtype);
   f.set_attr("prefix", meta.prefix);
   f.set_attr("tokenizer", meta.tokenizer);
+  f.set_attr("tokenizer_sha256", meta.tokenizer_hash);
+  f.set_attr("bos", meta.bos_rule);
   f.set_attr("text", meta.text);
   f.set_attr("n_layers", meta.n_layers);
   f.set_attr("n_heads", meta.n_heads);
@@ -112,6 +114,9 @@ AttentionReader::AttentionReader(const std::string& path) : file_(h5::File::open
   meta_.dtype = file_.attr_string("dtype");
   meta_.prefix = file_.attr_string("prefix");
   meta_.tokenizer = file_.attr_string("tokenizer");
+  if (file_.has_attr("tokenizer_sha256"))
+    meta_.tokenizer_hash = file_.attr_string("tokenizer_sha256");
+  if (file_.has_attr("bos")) meta_.bos_rule = file_.attr_string("bos");
   meta_.text = file_.attr_string("text");
   meta_.n_layers = file_.attr_int("n_layers");
   meta_.n_heads = file_.attr_int("n_heads");

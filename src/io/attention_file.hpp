@@ -3,7 +3,8 @@
 // Layout (stable; documented in README.md):
 //   root attributes   format = "lmgaze-attention", format_version = 1,
 //                     model_path, model_name, model_type, n_layers, n_heads,
-//                     n_params, dtype, prefix, tokenizer, text, lmgaze_version,
+//                     n_params, dtype, prefix, tokenizer, tokenizer_sha256, bos,
+//                     text, lmgaze_version,
 //                     complete (0 while writing, 1 once everything is in),
 //                     model_spec, model_defaults (what lmgaze resolved from
 //                     config.json, and which of it were transformers defaults)
@@ -42,7 +43,9 @@ struct AttentionMeta {
   std::string model_type;
   std::string dtype;
   std::string prefix;
-  std::string tokenizer;
+  std::string tokenizer;       // kind: tokenizer-json, sentencepiece or bpe-files
+  std::string tokenizer_hash;  // "sha256:..." of the tokenizer files ("" in older files)
+  std::string bos_rule;        // how BOS was decided ("" in older files)
   std::string text;
   int64_t n_layers = 0;
   int64_t n_heads = 0;

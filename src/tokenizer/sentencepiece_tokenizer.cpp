@@ -101,4 +101,11 @@ std::optional<int> SentencePieceTokenizer::bos_id() const {
   return id;
 }
 
+std::string SentencePieceTokenizer::bos_rule() const {
+  // The slow LlamaTokenizer adds the model's BOS (add_bos_token defaults to true).
+  const auto id = bos_id();
+  return id ? "tokenizer.model (SentencePiece): its BOS (" + std::to_string(*id) + ")"
+            : "tokenizer.model (SentencePiece) has no BOS";
+}
+
 }  // namespace lmgaze

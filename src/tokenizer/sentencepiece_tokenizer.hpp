@@ -32,7 +32,9 @@ class SentencePieceTokenizer : public Tokenizer {
   std::vector<Token> encode(const std::string& text) const override;
   int vocab_size() const override;
   std::optional<int> bos_id() const override;  // the model's <s>; LLaMA adds it itself
+  std::string bos_rule() const override;
   std::string kind() const override { return "sentencepiece"; }
+  std::vector<std::string> files() const override { return {path_}; }
 
  private:
   struct Module;

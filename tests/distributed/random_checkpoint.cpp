@@ -92,7 +92,8 @@ int64_t write_random_checkpoint(const TinyModel& shape, const std::string& dir,
   namespace fs = std::filesystem;
   fs::create_directories(dir);
   write_text(dir + "/config.json", shape.config_json());
-  for (const char* f : {"tokenizer.model", "vocab.json", "merges.txt"})
+  for (const char* f :
+       {"tokenizer.json", "tokenizer_config.json", "tokenizer.model", "vocab.json", "merges.txt"})
     if (fs::exists(fs::path(tokenizer_dir) / f))
       fs::copy_file(fs::path(tokenizer_dir) / f, fs::path(dir) / f,
                     fs::copy_options::overwrite_existing);

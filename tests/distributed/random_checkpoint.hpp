@@ -19,7 +19,8 @@ namespace lmgaze::testing {
 // n_kv_heads, hidden, intermediate, vocab_size, max_positions, norm_eps,
 // tie_word_embeddings). Writes dir/config.json and dir/model.safetensors (F32,
 // keys as Hugging Face names them) and copies the tokenizer files
-// (tokenizer.model, or vocab.json + merges.txt) from `tokenizer_dir`.
+// (tokenizer.json and tokenizer_config.json, tokenizer.model, vocab.json +
+// merges.txt: those there are) from `tokenizer_dir`.
 // Returns the bytes of weight data written.
 int64_t write_random_checkpoint(const TinyModel& shape, const std::string& dir,
                                 const std::string& tokenizer_dir, uint64_t seed = 1,

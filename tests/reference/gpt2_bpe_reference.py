@@ -6,8 +6,9 @@ the "#version" header and the final newline), splits text with the GPT-2
 pattern through the `regex` module, and prints a JSON list of
 {"text": sentence, "ids": [...]} for the sentences of a file to stdout.
 
-Sentence file: UTF-8, one sentence per line; blank lines and lines starting
-with "#" are skipped; the escapes \\t, \\n, \\r and \\\\ stand for tab,
+Sentence file: a JSON list of strings (*.json, e.g. tests/data/tokenizer_corpus.json),
+or UTF-8 text with one sentence per line; there blank lines and lines starting
+with "#" are skipped, and the escapes \\t, \\n, \\r and \\\\ stand for tab,
 newline, carriage return and backslash, so a sentence can hold them.
 
 Usage: gpt2_bpe_reference.py VOCAB_JSON MERGES_TXT SENTENCES_TXT
@@ -102,6 +103,8 @@ def unescape(line):
 
 def read_sentences(path):
     with open(path, encoding="utf-8") as f:
+        if path.endswith(".json"):  # a JSON list of strings (tests/data/tokenizer_corpus.json)
+            return json.load(f)
         lines = f.read().split("\n")
     return [unescape(l) for l in lines if l and not l.startswith("#")]
 

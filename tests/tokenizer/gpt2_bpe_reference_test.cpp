@@ -1,14 +1,16 @@
-// lmgaze's GPT-2 BPE against an independent Python implementation of OpenAI's
-// encoder (tests/reference/gpt2_bpe_reference.py, regex module for the
-// pattern) on the varied sentences of tests/data/tokenizer_sentences.txt.
-// Ids must be identical.
+// GPT-2's vocab.json + merges.txt through the layered pipeline against an
+// independent Python implementation of OpenAI's encoder
+// (tests/reference/gpt2_bpe_reference.py, regex module for the pattern), on
+// the varied sentences of tests/data/tokenizer_sentences.txt and the 1400 of
+// tests/data/tokenizer_corpus.json. Ids must be identical. (The hand-written
+// GPT-2 tokenizer this pipeline replaced gave these ids and byte ranges too.)
 #include <gtest/gtest.h>
 
 #include <cstdio>
 #include <memory>
 #include <nlohmann/json.hpp>
 
-#include "tokenizer/gpt2_bpe_tokenizer.hpp"
+#include "tokenizer/bpe_files.hpp"
 
 namespace lmgaze {
 namespace {
@@ -29,22 +31,30 @@ std::string run(const std::string& command) {
   return out;
 }
 
-TEST(Gpt2BpeReference, IdsMatchOpenAiAlgorithm) {
-  const std::string command = "/usr/bin/python3 " + kSourceDir +
-                              "/tests/reference/gpt2_bpe_reference.py " + kModelDir +
-                              "vocab.json " + kModelDir + "merges.txt " + kSourceDir +
-                              "/tests/data/tokenizer_sentences.txt";
+class Gpt2BpeReference : public ::testing::TestWithParam<std::string> {};
+
+TEST_P(Gpt2BpeReference, IdsMatchOpenAiAlgorithm) {
+  const std::string command =
+      "/usr/bin/python3 " + kSourceDir + "/tests/reference/gpt2_bpe_reference.py " + kModelDir +
+      "vocab.json " + kModelDir + "merges.txt " + kSourceDir + "/tests/data/" + GetParam();
   const auto reference = nlohmann::json::parse(run(command));
   ASSERT_GE(reference.size(), 40u);
 
-  const Gpt2BpeTokenizer tokenizer(kModelDir + "vocab.json", kModelDir + "merges.txt");
+  const auto tokenizer = read_bpe_files(kModelDir + "vocab.json", kModelDir + "merges.txt");
   for (const auto& entry : reference) {
     const std::string text = entry.at("text").get<std::string>();
     std::vector<int> ids;
-    for (const Token& t : tokenizer.encode(text)) ids.push_back(t.id);
+    for (const Token& t : tokenizer->encode(text)) ids.push_back(t.id);
     EXPECT_EQ(ids, entry.at("ids").get<std::vector<int>>()) << "sentence: " << text;
   }
 }
+
+INSTANTIATE_TEST_SUITE_P(Corpora, Gpt2BpeReference,
+                         ::testing::Values("tokenizer_sentences.txt", "tokenizer_corpus.json"),
+                         [](const auto& info) {
+                           return std::string(info.param == "tokenizer_sentences.txt" ? "Sentences"
+                                                                                      : "Corpus");
+                         });
 
 }  // namespace
 }  // namespace lmgaze

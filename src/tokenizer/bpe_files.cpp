@@ -1,4 +1,4 @@
-#include "tokenizer/gpt2_bpe_files.hpp"
+#include "tokenizer/bpe_files.hpp"
 
 #include <fstream>
 #include <nlohmann/json.hpp>
@@ -7,7 +7,8 @@
 #include <utility>
 
 #include "common/error.hpp"
-#include "tokenizer/gpt2_byte_alphabet.hpp"
+#include "tokenizer/byte_alphabet.hpp"
+#include "tokenizer/pipeline_tokenizer.hpp"
 
 namespace lmgaze {
 namespace {
@@ -21,7 +22,7 @@ std::string read_file(const std::string& path) {
 }
 
 // `role` says which token it is: "merge part" or "merge result".
-int lookup(const Gpt2Vocab& vocab, const std::string& token, const char* role,
+int lookup(const BpeVocab& vocab, const std::string& token, const char* role,
            const std::string& path, long line) {
   const auto it = vocab.find(token);
   if (it == vocab.end()) {
@@ -32,7 +33,7 @@ int lookup(const Gpt2Vocab& vocab, const std::string& token, const char* role,
 
 }  // namespace
 
-Gpt2Vocab read_gpt2_vocab(const std::string& path) {
+BpeVocab read_bpe_vocab(const std::string& path) {
   nlohmann::json json;
   try {
     json = nlohmann::json::parse(read_file(path));
@@ -43,7 +44,7 @@ Gpt2Vocab read_gpt2_vocab(const std::string& path) {
     throw InputError(path, "expected a non-empty JSON object {token: id}");
   }
 
-  Gpt2Vocab vocab;
+  BpeVocab vocab;
   std::vector<bool> id_seen(json.size(), false);
   for (const auto& [token, id] : json.items()) {
     if (!id.is_number_integer()) throw InputError(path, "id of '" + token + "' is not an integer");
@@ -55,7 +56,7 @@ Gpt2Vocab read_gpt2_vocab(const std::string& path) {
     id_seen[value] = true;
     vocab.emplace(token, static_cast<int>(value));
   }
-  const auto alphabet = gpt2_byte_alphabet();
+  const auto alphabet = byte_level_alphabet();
   for (int b = 0; b < 256; ++b) {
     if (!vocab.count(alphabet[b])) {
       throw InputError(path, "missing the single-byte token for byte " + std::to_string(b));
@@ -64,9 +65,9 @@ Gpt2Vocab read_gpt2_vocab(const std::string& path) {
   return vocab;
 }
 
-std::vector<Gpt2Merge> read_gpt2_merges(const std::string& path, const Gpt2Vocab& vocab) {
+std::vector<BpeMerge> read_bpe_merges(const std::string& path, const BpeVocab& vocab) {
   std::istringstream in(read_file(path));
-  std::vector<Gpt2Merge> merges;
+  std::vector<BpeMerge> merges;
   std::set<std::pair<int, int>> seen;
   std::string text;
   for (long line = 1; std::getline(in, text); ++line) {
@@ -81,7 +82,7 @@ std::vector<Gpt2Merge> read_gpt2_merges(const std::string& path, const Gpt2Vocab
     }
     const std::string left = text.substr(0, space);
     const std::string right = text.substr(space + 1);
-    Gpt2Merge m;
+    BpeMerge m;
     m.left = lookup(vocab, left, "merge part", path, line);
     m.right = lookup(vocab, right, "merge part", path, line);
     m.merged = lookup(vocab, left + right, "merge result", path, line);
@@ -94,6 +95,20 @@ std::vector<Gpt2Merge> read_gpt2_merges(const std::string& path, const Gpt2Vocab
   }
   if (merges.empty()) throw InputError(path, "no merges");
   return merges;
+}
+
+std::unique_ptr<Tokenizer> read_bpe_files(const std::string& vocab_path,
+                                          const std::string& merges_path) {
+  BpeVocab vocab = read_bpe_vocab(vocab_path);
+  const std::vector<BpeMerge> merges = read_bpe_merges(merges_path, vocab);
+  PipelineParts parts;
+  parts.kind = "bpe-files";
+  parts.files = {vocab_path, merges_path};
+  parts.pre_tokenizer = std::make_unique<ByteLevelPreTokenizer>(/*add_prefix_space=*/false,
+                                                                /*use_regex=*/true);
+  parts.model = std::make_unique<BpeModel>(std::move(vocab), merges, BpeOptions{}, vocab_path);
+  parts.bos_rule = "vocab.json + merges.txt (GPT-2 BPE): no BOS";
+  return std::make_unique<PipelineTokenizer>(std::move(parts));
 }
 
 }  // namespace lmgaze

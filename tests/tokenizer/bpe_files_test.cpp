@@ -1,5 +1,8 @@
-// GPT-2 byte-level BPE on the shared gpt2-toy files (the real GPT-2 vocabulary),
-// and its validation of vocab.json / merges.txt.
+// The "bpe-files" reader: GPT-2's vocab.json + merges.txt as a configuration
+// of the layered pipeline, on the shared gpt2-toy files (the real GPT-2
+// vocabulary), and its validation of vocab.json / merges.txt.
+#include "tokenizer/bpe_files.hpp"
+
 #include <gtest/gtest.h>
 
 #include <fstream>
@@ -7,17 +10,16 @@
 
 #include "common/error.hpp"
 #include "test_files.hpp"
-#include "tokenizer/gpt2_bpe_tokenizer.hpp"
-#include "tokenizer/gpt2_byte_alphabet.hpp"
+#include "tokenizer/byte_alphabet.hpp"
 
 namespace lmgaze {
 namespace {
 
 const std::string kDir = std::string(LMGAZE_SHARED_DIR) + "/models/gpt2-toy/";
 
-const Gpt2BpeTokenizer& shared_tokenizer() {
-  static const Gpt2BpeTokenizer tokenizer(kDir + "vocab.json", kDir + "merges.txt");
-  return tokenizer;
+const Tokenizer& shared_tokenizer() {
+  static const auto tokenizer = read_bpe_files(kDir + "vocab.json", kDir + "merges.txt");
+  return *tokenizer;
 }
 
 std::vector<int> ids(const std::vector<Token>& tokens) {
@@ -26,8 +28,8 @@ std::vector<int> ids(const std::vector<Token>& tokens) {
   return out;
 }
 
-TEST(Gpt2ByteAlphabet, MatchesGpt2) {
-  const auto a = gpt2_byte_alphabet();
+TEST(ByteAlphabet, MatchesGpt2) {
+  const auto a = byte_level_alphabet();
   EXPECT_EQ(a['A'], "A");
   EXPECT_EQ(a[' '], "\xC4\xA0");   // U+0120 'Ġ'
   EXPECT_EQ(a['\n'], "\xC4\x8A");  // U+010A 'Ċ'
@@ -36,40 +38,41 @@ TEST(Gpt2ByteAlphabet, MatchesGpt2) {
   EXPECT_EQ(a[0xE9], "\xC3\xA9");  // é stands for itself
 }
 
-TEST(Gpt2Bpe, Properties) {
+TEST(BpeFilesGpt2, Properties) {
   const auto& tok = shared_tokenizer();
   EXPECT_EQ(tok.vocab_size(), 50257);
+  EXPECT_EQ(tok.ordinary_vocab_size(), 50257);
   EXPECT_FALSE(tok.bos_id().has_value());
-  EXPECT_EQ(tok.kind(), "gpt2-bpe");
+  EXPECT_EQ(tok.kind(), "bpe-files");
+  EXPECT_EQ(tok.files(), (std::vector<std::string>{kDir + "vocab.json", kDir + "merges.txt"}));
 }
 
-TEST(Gpt2Bpe, KnownIds) {
+TEST(BpeFilesGpt2, KnownIds) {
   // Ids of the published GPT-2 tokenizer.
   EXPECT_EQ(ids(shared_tokenizer().encode("Hello world")), (std::vector<int>{15496, 995}));
   EXPECT_EQ(ids(shared_tokenizer().encode(" the")), (std::vector<int>{262}));
   EXPECT_TRUE(shared_tokenizer().encode("").empty());
 }
 
-TEST(Gpt2Bpe, OffsetsTileTheTextAndSpellEachToken) {
+TEST(BpeFilesGpt2, OffsetsTileTheTextAndSpellEachToken) {
   std::ifstream in(kDir + "vocab.json");
   const auto vocab = nlohmann::json::parse(in);
   std::vector<std::string> spelling(vocab.size());
   for (const auto& [token, id] : vocab.items()) spelling[id.get<int>()] = token;
-  const auto alphabet = gpt2_byte_alphabet();
+  const auto alphabet = byte_level_alphabet();
 
   const std::string text = "Naïve 日本 😀 readers' 1961\tcafé  —  ok\n";
   size_t expected_begin = 0;
   for (const Token& t : shared_tokenizer().encode(text)) {
     EXPECT_EQ(t.begin, expected_begin);
     ASSERT_LT(t.begin, t.end);
-    EXPECT_EQ(gpt2_bytes_to_token_string(text.substr(t.begin, t.end - t.begin), alphabet),
-              spelling[t.id]);
+    EXPECT_EQ(byte_level_spelling(text.substr(t.begin, t.end - t.begin), alphabet), spelling[t.id]);
     expected_begin = t.end;
   }
   EXPECT_EQ(expected_begin, text.size());
 }
 
-TEST(Gpt2Bpe, CacheGivesTheSameAnswer) {
+TEST(BpeFilesGpt2, CacheGivesTheSameAnswer) {
   const std::string text = "the the the theory thematic the";
   EXPECT_EQ(ids(shared_tokenizer().encode(text)), ids(shared_tokenizer().encode(text)));
 }
@@ -77,18 +80,18 @@ TEST(Gpt2Bpe, CacheGivesTheSameAnswer) {
 // A tiny valid vocabulary: the 256 byte tokens plus "ab" (id 256).
 std::string tiny_vocab() {
   nlohmann::json v;
-  const auto alphabet = gpt2_byte_alphabet();
+  const auto alphabet = byte_level_alphabet();
   for (int b = 0; b < 256; ++b) v[alphabet[b]] = b;
   v["ab"] = 256;
   return v.dump();
 }
 
-TEST(Gpt2BpeFiles, TinyVocabularyMerges) {
+TEST(BpeFilesErrors, TinyVocabularyMerges) {
   testing::ScratchDir dir;
-  const Gpt2BpeTokenizer tok(dir.write("vocab.json", tiny_vocab()),
-                             dir.write("merges.txt", "#version: 0.2\na b\n"));
-  EXPECT_EQ(tok.vocab_size(), 257);
-  const auto tokens = tok.encode("abab");
+  const auto tok = read_bpe_files(dir.write("vocab.json", tiny_vocab()),
+                                  dir.write("merges.txt", "#version: 0.2\na b\n"));
+  EXPECT_EQ(tok->vocab_size(), 257);
+  const auto tokens = tok->encode("abab");
   EXPECT_EQ(ids(tokens), (std::vector<int>{256, 256}));
   EXPECT_EQ(tokens[1].begin, 2u);
   EXPECT_EQ(tokens[1].end, 4u);
@@ -98,7 +101,7 @@ TEST(Gpt2BpeFiles, TinyVocabularyMerges) {
 std::string error_of(const std::string& vocab, const std::string& merges) {
   testing::ScratchDir dir;
   try {
-    Gpt2BpeTokenizer(dir.write("vocab.json", vocab), dir.write("merges.txt", merges));
+    read_bpe_files(dir.write("vocab.json", vocab), dir.write("merges.txt", merges));
   } catch (const InputError& e) {
     // Strip the scratch directory so the expectations stay readable.
     std::string what = e.what();
@@ -108,7 +111,7 @@ std::string error_of(const std::string& vocab, const std::string& merges) {
   return "no error";
 }
 
-TEST(Gpt2BpeFiles, VocabErrorsNameTheFile) {
+TEST(BpeFilesErrors, VocabErrorsNameTheFile) {
   EXPECT_EQ(error_of("{\"a\": ", "a b\n").rfind("vocab.json: not valid JSON", 0), 0u);
   EXPECT_EQ(error_of("[1, 2]", "a b\n"),
             "vocab.json: expected a non-empty JSON object {token: id}");
@@ -118,7 +121,7 @@ TEST(Gpt2BpeFiles, VocabErrorsNameTheFile) {
   EXPECT_EQ(error_of("{\"a\": 5}", "").rfind("vocab.json: ids must be 0..0", 0), 0u);
 }
 
-TEST(Gpt2BpeFiles, MergesErrorsNameFileAndLine) {
+TEST(BpeFilesErrors, MergesErrorsNameFileAndLine) {
   const std::string vocab = tiny_vocab();
   EXPECT_EQ(error_of(vocab, "#version: 0.2\na b\nab\n"),
             "merges.txt:3: expected two tokens separated by one space, got 'ab'");
@@ -133,12 +136,12 @@ TEST(Gpt2BpeFiles, MergesErrorsNameFileAndLine) {
   EXPECT_EQ(error_of(vocab, "#version: 0.2\n"), "merges.txt: no merges");
 }
 
-TEST(Gpt2BpeFiles, MissingFiles) {
+TEST(BpeFilesErrors, MissingFiles) {
   testing::ScratchDir dir;
   const std::string vocab = dir.write("vocab.json", tiny_vocab());
   const std::string merges = (dir.path() / "merges.txt").string();
   try {
-    Gpt2BpeTokenizer tok(vocab, merges);
+    read_bpe_files(vocab, merges);
     FAIL() << "expected InputError";
   } catch (const InputError& e) {
     EXPECT_EQ(e.file(), merges);
