@@ -162,4 +162,16 @@ void check_attention(const std::vector<float>& values, const SentenceTable& sent
   }
 }
 
+int readers_with_data(const std::vector<double>& values, size_t n_readers, size_t pairs, size_t a,
+                      size_t e, std::vector<uint8_t>& has) {
+  int present = 0;
+  for (size_t r = 0; r < n_readers; ++r) {
+    bool ok = true;
+    for (size_t i = a; i < e && ok; ++i) ok = !std::isnan(values[r * pairs + i]);
+    has[r] = ok;
+    present += ok;
+  }
+  return present;
+}
+
 }  // namespace lmgaze::analysis

@@ -64,6 +64,12 @@ void require_reader_variance(const std::vector<double>& values, const std::vecto
                              const ReaderSelection& readers, const std::string& store_path,
                              MPI_Comm comm);
 
+// Marks in has[r] which of the readers have every value of local pairs
+// [a, e) (no NaN): a reader lacks a sentence when any of its values there is
+// NaN. values: [n_readers][pairs] row-major. Returns how many have it.
+int readers_with_data(const std::vector<double>& values, size_t n_readers, size_t pairs, size_t a,
+                      size_t e, std::vector<uint8_t>& has);
+
 // Float attention [rows][cols] -> double, with an InputError naming file,
 // layer and sentence for a negative or non-finite value.
 void check_attention(const std::vector<float>& values, const SentenceTable& sentences,

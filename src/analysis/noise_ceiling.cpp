@@ -18,13 +18,7 @@ void accumulate_noise_ceiling(const std::vector<double>& values, int n_readers,
   for (size_t s = s_begin; s < s_end; ++s) {
     const auto a = static_cast<size_t>(sentences.pair_offset[s] - p0);
     const auto e = static_cast<size_t>(sentences.pair_offset[s + 1] - p0);
-    int present = 0;
-    for (size_t r = 0; r < n; ++r) {
-      bool ok = true;
-      for (size_t i = a; i < e && ok; ++i) ok = !std::isnan(values[r * pairs + i]);
-      has[r] = ok;
-      present += ok;
-    }
+    const int present = readers_with_data(values, n, pairs, a, e, has);
     double* fold = moments.data() + (s % static_cast<size_t>(n_folds)) * n * kCeilingMoments;
     for (size_t i = a; i < e; ++i) {
       double sum = 0;

@@ -4,8 +4,8 @@
 #include <limits>
 #include <numeric>
 
-#include "common/seeded_draws.hpp"
 #include "common/error.hpp"
+#include "common/seeded_draws.hpp"
 #include "mpi/reduce.hpp"
 
 namespace lmgaze::analysis {
@@ -46,11 +46,7 @@ void accumulate_split_half(const std::vector<double>& values, int n_readers,
   for (size_t s = s_begin; s < s_end; ++s) {
     const auto a = static_cast<size_t>(sentences.pair_offset[s] - p0);
     const auto e = static_cast<size_t>(sentences.pair_offset[s + 1] - p0);
-    for (size_t r = 0; r < n; ++r) {
-      bool ok = true;
-      for (size_t i = a; i < e && ok; ++i) ok = !std::isnan(values[r * pairs + i]);
-      has[r] = ok;
-    }
+    readers_with_data(values, n, pairs, a, e, has);
     for (size_t b = 0; b < halves.size(); ++b) {
       const std::vector<uint8_t>& half = halves[b];
       double count[2] = {0, 0};

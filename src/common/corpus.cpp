@@ -68,23 +68,7 @@ std::string forbidden(char32_t c) {
 // line:column (1-based, in characters) for bytes that are not UTF-8 or a
 // character a sentence cannot hold.
 void check_characters(const std::string& line, long line_no, const std::string& source) {
-  long column = 0;
-  for (size_t i = 0; i < line.size();) {
-    ++column;
-    char32_t c = 0;
-    const size_t n = decode_utf8(line, i, &c);
-    if (n == 0) {
-      char byte[8];
-      std::snprintf(byte, sizeof byte, "0x%02X", static_cast<unsigned char>(line[i]));
-      throw InputError(source, line_no, column,
-                       std::string("not UTF-8 (byte ") + byte +
-                           "); lmgaze reads text as UTF-8 only (convert the file, e.g. with "
-                           "iconv)");
-    }
-    const std::string why = forbidden(c);
-    if (!why.empty()) throw InputError(source, line_no, column, why);
-    i += n;
-  }
+  check_line_characters(line, line_no, source, forbidden);
 }
 
 // 1-based character column of byte offset `byte` in a valid UTF-8 line.

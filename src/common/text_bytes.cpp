@@ -40,8 +40,8 @@ std::string code_point_name(char32_t c) {
   return buf;
 }
 
-void check_line_bytes(const std::string& line, long line_no, const std::string& source,
-                      bool allow_tab) {
+void check_line_characters(const std::string& line, long line_no, const std::string& source,
+                           const std::function<std::string(char32_t)>& why) {
   long column = 0;
   for (size_t i = 0; i < line.size();) {
     ++column;
@@ -55,15 +55,23 @@ void check_line_bytes(const std::string& line, long line_no, const std::string& 
                            "); lmgaze reads text as UTF-8 only (convert the file, e.g. with "
                            "iconv)");
     }
-    if (c == '\r')
-      throw InputError(source, line_no, column,
-                       "carriage return (CR) inside a line: line ends must be LF or CRLF (a file "
-                       "with CR-only line ends must be converted)");
-    if (c == 0) throw InputError(source, line_no, column, "NUL byte (U+0000) inside a line");
-    if ((c < 0x20 && !(c == '\t' && allow_tab)) || c == 0x7F || (c >= 0x80 && c <= 0x9F))
-      throw InputError(source, line_no, column, "control character " + code_point_name(c));
+    const std::string reason = why(c);
+    if (!reason.empty()) throw InputError(source, line_no, column, reason);
     i += n;
   }
+}
+
+void check_line_bytes(const std::string& line, long line_no, const std::string& source,
+                      bool allow_tab) {
+  check_line_characters(line, line_no, source, [allow_tab](char32_t c) -> std::string {
+    if (c == '\r')
+      return "carriage return (CR) inside a line: line ends must be LF or CRLF (a file with "
+             "CR-only line ends must be converted)";
+    if (c == 0) return "NUL byte (U+0000) inside a line";
+    if ((c < 0x20 && !(c == '\t' && allow_tab)) || c == 0x7F || (c >= 0x80 && c <= 0x9F))
+      return "control character " + code_point_name(c);
+    return "";
+  });
 }
 
 void check_text_bytes(const std::string& text, const std::string& source, bool allow_tab) {

@@ -5,6 +5,7 @@
 #pragma once
 
 #include <cstddef>
+#include <functional>
 #include <string>
 
 namespace lmgaze {
@@ -16,6 +17,12 @@ size_t decode_utf8(const std::string& text, size_t i, char32_t* cp);
 
 // "U+00A0"
 std::string code_point_name(char32_t c);
+
+// Walks `line` (without its line end) character by character: InputError(source,
+// line_no, column) at the first bytes that are not UTF-8, or at the first
+// character for which `why` returns a reason (an empty string: allowed).
+void check_line_characters(const std::string& line, long line_no, const std::string& source,
+                           const std::function<std::string(char32_t)>& why);
 
 // InputError(source, line_no, column) for the first byte of `line` (without
 // its line end) that is not UTF-8, or a control character (U+0000-U+001F,
