@@ -134,10 +134,9 @@ Graph build_graph(const Job& job, bool report_available) {
       s.condition = c;
       s.inputs = {m.dir, job.text};
       s.outputs = {attention_path(b, m.name, c)};
-      s.options = {{"model_dir", m.dir},
-                   {"text", job.text},
-                   {"prefix", job.condition(c)->prefix},
-                   {"dtype", m.dtype}};
+      s.options = {
+          {"model_dir", m.dir}, {"text", job.text},         {"prefix", job.condition(c)->prefix},
+          {"dtype", m.dtype},   {"tokenizer", m.tokenizer}, {"bos", m.bos}};
       s.execution = {{"device", m.device}, {"batch", m.batch}, {"stages", m.stages}};
     }
   }

@@ -283,8 +283,10 @@ Job load_job(const std::string& path) {
   auto section_where = [&](const Section& s) { return Where{path, s.line}; };
 
   // Defaults for every model, from [extract].
-  std::string dtype = "fp32", device = "cpu";
+  std::string dtype = "fp32", device = "cpu", tokenizer = "auto", bos = "auto";
   int batch = 8, stages = 1, ranks_per_gpu = 1;
+  const std::vector<std::string> tokenizers = {"auto", "json", "sentencepiece", "bpe-files"},
+                                 bos_rules = {"auto", "yes", "no"};
   bool seen_job = false;
   // Texts as written: a human store whose text is the job's, variables unset or not.
   std::string job_text_written;
@@ -315,6 +317,8 @@ Job load_job(const std::string& path) {
     batch = k.integer("batch", batch, 1);
     stages = k.integer("stages", stages, 1);
     ranks_per_gpu = k.integer("ranks_per_gpu", ranks_per_gpu, 1);
+    tokenizer = k.one_of("tokenizer", tokenizer, tokenizers);
+    bos = k.one_of("bos", bos, bos_rules);
     job.max_tokens = k.integer("max_tokens", job.max_tokens, 1);
     k.finish();
   }
@@ -366,6 +370,8 @@ Job load_job(const std::string& path) {
       m.batch = k.integer("batch", batch, 1);
       m.stages = k.integer("stages", stages, 1);
       m.ranks_per_gpu = k.integer("ranks_per_gpu", ranks_per_gpu, 1);
+      m.tokenizer = k.one_of("tokenizer", tokenizer, tokenizers);
+      m.bos = k.one_of("bos", bos, bos_rules);
       if (!k.has("dir") && m.shape.empty())
         throw InputError(path, s.line, "[model " + m.name + "] needs dir = CHECKPOINT");
       if (!k.has("dir")) job.problems.push_back({m.where, "model " + m.name + ": no dir given"});

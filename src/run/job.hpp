@@ -4,11 +4,11 @@
 //
 //   [job]        name, text (the corpus every model reads), description
 //   [output]     dir (OUT), report (yes|no)
-//   [extract]    dtype, device, batch, stages, ranks_per_gpu, max_tokens: defaults for
-//                every model
+//   [extract]    dtype, device, batch, stages, ranks_per_gpu, tokenizer, bos, max_tokens:
+//                defaults for every model
 //   [prefixes]   NAME = PREFIX TEXT, one condition each besides "plain"
 //   [model NAME] dir, family, role (scale|tuned|other), base, params, shape, prefixes,
-//                and per-model dtype, device, batch, stages, ranks_per_gpu
+//                and per-model dtype, device, batch, stages, ranks_per_gpu, tokenizer, bos
 //   [human NAME] simulate + seed | text | sentences; fixations | saccades (+ saccade_durations);
 //                groups, exclude, group_means, ceiling
 //   [analyses]   run (list or "all"), view, cv, reference, alpha, ceiling_leave_one_out
@@ -57,6 +57,9 @@ struct ModelSpec {
   int batch = 8;
   int stages = 1;  // pipeline stages: ranks that share one copy of the model, by layer ranges
   int ranks_per_gpu = 1;  // device cuda: ranks of a node sharing one GPU
+  std::string tokenizer =
+      "auto";                // auto | json | sentencepiece | bpe-files (lmgaze extract --tokenizer)
+  std::string bos = "auto";  // auto | yes | no (lmgaze extract --bos)
   Where where;
 };
 

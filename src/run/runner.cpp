@@ -100,6 +100,8 @@ void run_extract_stage(const Job& job, const Stage& s) {
   o.batch = m.batch;
   o.stages = m.stages;
   o.ranks_per_gpu = m.ranks_per_gpu;
+  o.tokenizer = m.tokenizer;
+  o.bos = m.bos;
   o.quiet = false;  // rank 0 shows sentences done / total and the rate
   run_extraction(o);
 }

@@ -60,6 +60,8 @@ TEST(JobFile, ErrorsNameFileAndLine) {
       {kHead + "[analyses]\nrun = ntp resemblence\n", "bad.ini:5:", "unknown analysis"},
       {kHead + "[extract]\nbatch = many\n", "bad.ini:5:", "batch must be a whole number"},
       {kHead + "[extract]\nranks_per_gpu = 0\n", "bad.ini:5:", "ranks_per_gpu must be"},
+      {kHead + "[extract]\ntokenizer = tiktoken\n", "bad.ini:5:", "tokenizer must be one of"},
+      {kHead + "[model m]\ndir = d\nbos = maybe\n", "bad.ini:6:", "bos must be one of"},
       {kHead + "[output]\ndir = a\ndir = b\n", "bad.ini:6:", "given twice"},
       {kHead + "[model m]\ndir = d\n[model m]\n", "bad.ini:6:", "appears twice"},
       {kHead + "[model m.x]\n", "bad.ini:4:", "letters, digits"},
@@ -81,15 +83,20 @@ TEST(JobFile, ErrorsNameFileAndLine) {
 TEST(JobFile, ExtractDefaultsAndModelOverrides) {
   const Job job =
       load_job(write_job("gpus.ini", kHead + "[extract]\ndevice = cuda\nranks_per_gpu = 2\n"
+                                             "bos = yes\n"
                                              "[model a]\ndir = a\n"
                                              "[model b]\ndir = b\nranks_per_gpu = 4\n"
-                                             "stages = 2\n"));
+                                             "stages = 2\ntokenizer = sentencepiece\nbos = no\n"));
   ASSERT_EQ(job.models.size(), 2u);
   EXPECT_EQ(job.models[0].device, "cuda");
   EXPECT_EQ(job.models[0].ranks_per_gpu, 2);
   EXPECT_EQ(job.models[0].stages, 1);
   EXPECT_EQ(job.models[1].ranks_per_gpu, 4);
   EXPECT_EQ(job.models[1].stages, 2);
+  EXPECT_EQ(job.models[0].tokenizer, "auto");
+  EXPECT_EQ(job.models[0].bos, "yes");
+  EXPECT_EQ(job.models[1].tokenizer, "sentencepiece");
+  EXPECT_EQ(job.models[1].bos, "no");
 }
 
 TEST(JobFile, VariablesAndRelativePaths) {
