@@ -9,6 +9,7 @@
 #include <sstream>
 
 #include "common/error.hpp"
+#include "common/read_file.hpp"
 #include "model/architecture.hpp"
 
 namespace lmgaze {
@@ -569,11 +570,7 @@ ModelConfig parse_model_config(const std::string& json_text, const std::string& 
 
 ModelConfig read_model_config(const std::string& model_dir) {
   const std::string path = model_dir + "/config.json";
-  std::ifstream in(path, std::ios::binary);
-  if (!in) throw InputError(path, "cannot open");
-  std::stringstream text;
-  text << in.rdbuf();
-  return parse_model_config(text.str(), path);
+  return parse_model_config(read_whole_file(path), path);
 }
 
 std::string describe_model(const ModelConfig& c) {

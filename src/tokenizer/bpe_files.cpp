@@ -7,19 +7,12 @@
 #include <utility>
 
 #include "common/error.hpp"
+#include "common/read_file.hpp"
 #include "tokenizer/byte_alphabet.hpp"
 #include "tokenizer/pipeline_tokenizer.hpp"
 
 namespace lmgaze {
 namespace {
-
-std::string read_file(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) throw InputError(path, "cannot open file");
-  std::ostringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
 
 // `role` says which token it is: "merge part" or "merge result".
 int lookup(const BpeVocab& vocab, const std::string& token, const char* role,
@@ -36,7 +29,7 @@ int lookup(const BpeVocab& vocab, const std::string& token, const char* role,
 BpeVocab read_bpe_vocab(const std::string& path) {
   nlohmann::json json;
   try {
-    json = nlohmann::json::parse(read_file(path));
+    json = nlohmann::json::parse(read_whole_file(path));
   } catch (const nlohmann::json::parse_error& e) {
     throw InputError(path, std::string("not valid JSON: ") + e.what());
   }
@@ -66,7 +59,7 @@ BpeVocab read_bpe_vocab(const std::string& path) {
 }
 
 std::vector<BpeMerge> read_bpe_merges(const std::string& path, const BpeVocab& vocab) {
-  std::istringstream in(read_file(path));
+  std::istringstream in(read_whole_file(path));
   std::vector<BpeMerge> merges;
   std::set<std::pair<int, int>> seen;
   std::string text;

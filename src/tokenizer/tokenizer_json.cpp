@@ -7,6 +7,7 @@
 #include <sstream>
 
 #include "common/error.hpp"
+#include "common/read_file.hpp"
 #include "tokenizer/pipeline_tokenizer.hpp"
 #include "tokenizer/unicode.hpp"
 
@@ -15,17 +16,9 @@ namespace {
 
 using Json = nlohmann::json;
 
-std::string read_file(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) throw InputError(path, "cannot open file");
-  std::ostringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
-
 Json parse_json(const std::string& path) {
   try {
-    return Json::parse(read_file(path));
+    return Json::parse(read_whole_file(path));
   } catch (const Json::parse_error& e) {
     throw InputError(path, std::string("not valid JSON: ") + e.what());
   }
