@@ -120,6 +120,18 @@ class _File:
     def n_words(self, s):
         return int(self.sentences.n_words_of[s])
 
+    def _pair_frame(self, s, labels, values):
+        """One row per word pair (j <= i) of sentence s: `labels` (constant
+        columns), the sentence's place, both words, and `values` [pairs]."""
+        import pandas as pd
+        n = self.n_words(s)
+        words = self.words(s) if self.sentences._text is not None else [""] * n
+        rows, cols = np.tril_indices(n)
+        return pd.DataFrame({
+            **labels, "article": self.article(s), "sentence": self.index(s),
+            "from_word": rows, "to_word": cols, "from_text": [words[i] for i in rows],
+            "to_text": [words[j] for j in cols], "value": values})
+
 
 class AttentionFile(_File):
     """Word-level attention W[l][h] of every layer and head (METHODS.md 2)."""
@@ -159,17 +171,10 @@ class AttentionFile(_File):
         sentences = range(self.n_sentences()) if sentences is None else sentences
         frames = []
         for s in sentences:
-            n = self.n_words(s)
-            words = self.words(s) if self.sentences._text is not None else [""] * n
-            rows, cols = np.tril_indices(n)
             for layer in layers:
                 packed = self._layer(layer)[:, self.sentences.pairs(s)]  # [heads, pairs]
                 for h in range(self.n_heads):
-                    frames.append(pd.DataFrame({
-                        "layer": layer, "head": h, "article": self.article(s),
-                        "sentence": self.index(s), "from_word": rows, "to_word": cols,
-                        "from_text": [words[i] for i in rows],
-                        "to_text": [words[j] for j in cols], "value": packed[h]}))
+                    frames.append(self._pair_frame(s, {"layer": layer, "head": h}, packed[h]))
         return pd.concat(frames, ignore_index=True)
 
 
@@ -201,16 +206,9 @@ class HumanStore(_File):
         data = self._f[f"/groups/{group}/{view}"]
         frames = []
         for s in sentences:
-            n = self.n_words(s)
-            words = self.words(s) if self.sentences._text is not None else [""] * n
-            rows, cols = np.tril_indices(n)
-            block = data[:, self.sentences.pairs(s)]
+            block = data[:, self.sentences.pairs(s)]  # [subjects, pairs]
             for k, subject in enumerate(self.subjects(group)):
-                frames.append(pd.DataFrame({
-                    "group": group, "subject": subject, "article": self.article(s),
-                    "sentence": self.index(s), "from_word": rows, "to_word": cols,
-                    "from_text": [words[i] for i in rows],
-                    "to_text": [words[j] for j in cols], "value": block[k]}))
+                frames.append(self._pair_frame(s, {"group": group, "subject": subject}, block[k]))
         return pd.concat(frames, ignore_index=True)
 
 
