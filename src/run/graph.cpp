@@ -5,6 +5,7 @@
 #include <filesystem>
 #include <map>
 
+#include "analysis/table.hpp"
 #include "common/error.hpp"
 #include "common/strings.hpp"
 
@@ -230,7 +231,21 @@ Graph build_graph(const Job& job, bool report_available) {
             args.push_back("--ceiling-leave-one-out");
           }
           args.insert(args.end(), {"--label", m.name, "--out", dir});
+          analysis::ResemblanceAnalysisOptions call;
+          call.compute.model_path = attention_path(b, m.name, "plain");
+          call.compute.human_path = b.out("human/" + h.name + ".h5");
+          call.compute.group = grp;
+          call.compute.view = an.view;
+          if (an.cv >= 2) call.compute.cv_folds = an.cv;
+          if (h.ceiling.count(grp))
+            call.compute.ceiling = h.ceiling.at(grp);
+          else
+            call.compute.ceiling_leave_one_out = an.ceiling_leave_one_out;
+          call.label = m.name;
+          call.out_dir = dir;
+          call.command_line = analysis::command_line("resemblance", args);
           Stage& s = b.add(resemblance_id(m.name, h, grp), "resemblance", args);
+          s.call = call;
           b.reads(s, "extract/" + m.name + ".plain");
           b.reads(s, "human/" + h.name);
           s.table = {{"kind", "resemblance"}, {"model", m.name}, {"store", h.name}, {"group", grp}};

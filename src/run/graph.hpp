@@ -18,12 +18,18 @@
 
 #include <nlohmann/json.hpp>
 #include <string>
+#include <variant>
 #include <vector>
 
+#include "analysis/resemblance_analysis.hpp"
 #include "run/job.hpp"
 #include "run/resources.hpp"
 
 namespace lmgaze::run {
+
+// The typed analysis a stage calls; monostate: the stage runs `command` with
+// `args` in-process (or is built into the runner: extract, agreement).
+using StageCall = std::variant<std::monostate, analysis::ResemblanceAnalysisOptions>;
 
 struct Stage {
   std::string id;                    // "resemblance/toy-m.readers.L1"
@@ -33,8 +39,9 @@ struct Stage {
   std::vector<std::string> outputs;  // files it writes, absolute
   nlohmann::json options;            // what decides the result: a change re-runs the stage
   nlohmann::json execution;          // how it runs (device, batch, ranks): recorded, not compared
-  std::string command;               // subcommand called in-process ("resemblance"); "" = built in
-  std::vector<std::string> args;     // its arguments
+  std::string command;               // subcommand ("resemblance"); "" = built in
+  std::vector<std::string> args;     // its arguments: with `call`, the equivalent command line
+  StageCall call;                    // the typed analysis the runner calls, if any
   bool rank0_only = false;           // serial work: rank 0 does it, the others wait
   nlohmann::json table;              // its entry in manifest.json "tables" (null: none)
 

@@ -16,6 +16,7 @@
 #include <optional>
 #include <sstream>
 
+#include "analysis/resemblance_analysis.hpp"
 #include "analysis/table.hpp"
 #include "common/error.hpp"
 #include "common/inputs.hpp"
@@ -108,16 +109,21 @@ void run_extract_stage(const Job& job, const Stage& s) {
 
 // ---- stats fit points ------------------------------------------------------
 
-// The "max" row of a resemblance summary: the model's human resemblance.
-double best_resemblance(const std::string& summary_path) {
-  const stats::CsvTable t = stats::read_csv(summary_path);
-  const size_t layer = t.column("layer"), value = t.column("resemblance");
-  for (const auto& row : t.rows)
-    if (row.fields[layer] == "max") return t.number(row, value);
-  throw InputError(summary_path, "no row with layer = max (no layer had a defined R²)");
+// Scores of the resemblance stages, by output directory: from the call when
+// the stage ran in this run, else from the sidecar it wrote when it was done.
+using ScoreBook = std::map<std::string, analysis::ResemblanceScores>;
+
+double best_resemblance(const ScoreBook& book, const std::string& summary_path) {
+  const std::string dir = fs::path(summary_path).parent_path().string();
+  const auto it = book.find(dir);
+  const analysis::ResemblanceScores sc =
+      it != book.end() ? it->second : analysis::read_resemblance_scores(dir);
+  if (sc.best_layer < 0)
+    throw InputError(dir + "/resemblance.json", "no layer had a defined R² (no resemblance)");
+  return sc.resemblance;
 }
 
-void write_points(const Stage& s) {
+void write_points(const Stage& s, const ScoreBook& book) {
   const nlohmann::json& p = s.points;
   const bool scaling = p["what"] == "scaling";
   // Loss per token and bits per byte; the fit uses bits per byte, which
@@ -133,7 +139,7 @@ void write_points(const Stage& s) {
   std::vector<std::vector<std::string>> rows;
   for (const auto& m : p["models"]) {
     const std::string name = m["model"].get<std::string>();
-    const double r = best_resemblance(m["resemblance_summary"].get<std::string>());
+    const double r = best_resemblance(book, m["resemblance_summary"].get<std::string>());
     if (scaling) {
       const double n = m["params"].get<double>();
       rows.push_back(
@@ -159,11 +165,17 @@ void write_points(const Stage& s) {
 
 // ---- one stage -------------------------------------------------------------
 
-void execute(const Job& job, const Stage& s, CommandLookup commands, MPI_Comm comm) {
+void execute(const Job& job, const Stage& s, CommandLookup commands, ScoreBook& book,
+             MPI_Comm comm) {
   const int rank = mpi::rank(comm);
   clear_inputs();  // a stage is a command of its own: its inputs are its own
   if (s.kind == "extract") {
     run_extract_stage(job, s);
+    return;
+  }
+  if (const auto* o = std::get_if<analysis::ResemblanceAnalysisOptions>(&s.call)) {
+    const analysis::ResemblanceScores sc = analysis::resemblance_analysis(*o, comm, std::cout);
+    if (rank == 0) book[o->out_dir] = sc;
     return;
   }
   auto call = [&](const std::string& name, const std::vector<std::string>& args) {
@@ -198,7 +210,7 @@ void execute(const Job& job, const Stage& s, CommandLookup commands, MPI_Comm co
       write_agreement(s.inputs.at(0), s.options["a"], s.options["b"], s.options["view"],
                       s.outputs.at(0), s.outputs.at(1));
     } else {
-      if (!s.points.is_null()) write_points(s);
+      if (!s.points.is_null()) write_points(s, book);
       call(s.command, s.args);
     }
   }
@@ -325,6 +337,7 @@ int run_job(const Job& job, const Graph& graph, CommandLookup commands, const Ru
   };
 
   size_t ran = 0;
+  ScoreBook scores;
   for (size_t i = 0; i < n; ++i) {
     const Stage& s = graph.stages[i];
     if (todo[i] != kRun) continue;
@@ -349,7 +362,7 @@ int run_job(const Job& job, const Graph& graph, CommandLookup commands, const Ru
     }
     MPI_Barrier(comm);
     try {
-      execute(job, s, commands, comm);
+      execute(job, s, commands, scores, comm);
     } catch (const ExtractRefused& e) {
       // Every rank refused together; one of them holds the reason.
       if (e.reporter()) std::cerr << "lmgaze: stage " << s.id << ": " << e.what() << std::endl;
