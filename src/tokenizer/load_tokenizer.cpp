@@ -38,7 +38,8 @@ std::unique_ptr<Tokenizer> load_bpe_files(const fs::path& dir) {
   // Half a GPT-2 tokenizer: name the missing half.
   if (!fs::exists(vocab)) throw InputError(vocab.string(), "missing (merges.txt is there)");
   if (!fs::exists(merges)) throw InputError(merges.string(), "missing (vocab.json is there)");
-  return read_bpe_files(vocab.string(), merges.string());
+  const fs::path config = dir / "tokenizer_config.json";
+  return read_bpe_files(vocab.string(), merges.string(), fs::exists(config) ? config.string() : "");
 }
 
 }  // namespace

@@ -5,6 +5,8 @@ Reads vocab.json and merges.txt as that code does (merges: the lines between
 the "#version" header and the final newline), splits text with the GPT-2
 pattern through the `regex` module, and prints a JSON list of
 {"text": sentence, "ids": [...]} for the sentences of a file to stdout.
+One addition to encoder.py, as Hugging Face's GPT-2 tokenizers do it:
+"<|endoftext|>" in the text is the one special token (id from vocab.json).
 
 Sentence file: a JSON list of strings (*.json, e.g. tests/data/tokenizer_corpus.json),
 or UTF-8 text with one sentence per line; there blank lines and lines starting
@@ -32,6 +34,9 @@ def bytes_to_unicode():
             cs.append(2**8 + n)
             n += 1
     return dict(zip(bs, [chr(c) for c in cs]))
+
+
+END_OF_TEXT = "<|endoftext|>"
 
 
 def get_pairs(word):
@@ -81,6 +86,17 @@ class Encoder:
         return list(word)
 
     def encode(self, text):
+        # Hugging Face's GPT2Tokenizer(Fast), unlike encoder.py, splits out its
+        # special token "<|endoftext|>" (unk, bos and eos) before the pattern
+        # sees the text: one id, and the stretches around it encoded alone.
+        ids = []
+        for k, stretch in enumerate(text.split(END_OF_TEXT)):
+            if k > 0:
+                ids.append(self.encoder[END_OF_TEXT])
+            ids.extend(self.encode_ordinary(stretch))
+        return ids
+
+    def encode_ordinary(self, text):
         ids = []
         for token in regex.findall(PATTERN, text):
             token = "".join(self.byte_encoder[b] for b in token.encode("utf-8"))

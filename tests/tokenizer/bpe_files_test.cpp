@@ -54,6 +54,19 @@ TEST(BpeFilesGpt2, KnownIds) {
   EXPECT_TRUE(shared_tokenizer().encode("").empty());
 }
 
+TEST(BpeFilesGpt2, EndOfTextIsOneSpecialTokenAsInGpt2Tokenizer) {
+  // GPT2Tokenizer(Fast) from vocab.json + merges.txt alone splits out
+  // "<|endoftext|>" (its unk, bos and eos) before BPE: "a" = 64, "b" = 65.
+  const auto tokens = shared_tokenizer().encode("a<|endoftext|>b");
+  EXPECT_EQ(ids(tokens), (std::vector<int>{64, 50256, 65}));
+  EXPECT_EQ(tokens[1].begin, 1u);
+  EXPECT_EQ(tokens[1].end, 14u);
+  EXPECT_EQ(shared_tokenizer().special_token(50256), std::optional<std::string>("<|endoftext|>"));
+  EXPECT_FALSE(shared_tokenizer().special_token(64).has_value());
+  // Without the bars it is ordinary text, cut by BPE.
+  EXPECT_GT(shared_tokenizer().encode("<endoftext>").size(), 1u);
+}
+
 TEST(BpeFilesGpt2, OffsetsTileTheTextAndSpellEachToken) {
   std::ifstream in(kDir + "vocab.json");
   const auto vocab = nlohmann::json::parse(in);
@@ -95,6 +108,37 @@ TEST(BpeFilesErrors, TinyVocabularyMerges) {
   EXPECT_EQ(ids(tokens), (std::vector<int>{256, 256}));
   EXPECT_EQ(tokens[1].begin, 2u);
   EXPECT_EQ(tokens[1].end, 4u);
+}
+
+TEST(BpeFilesSpecialTokens, TokenizerConfigNamesThemWithIds) {
+  testing::ScratchDir dir;
+  // added_tokens_decoder as transformers 4.34+ writes it: "<pad>" beyond the
+  // vocabulary at id 300; eos named by string, so it takes the next id after
+  // the largest added one (the fast tokenizer's rule); no "<|endoftext|>" in vocab.
+  const auto tok = read_bpe_files(
+      dir.write("vocab.json", tiny_vocab()), dir.write("merges.txt", "a b\n"),
+      dir.write("tokenizer_config.json",
+                R"({"added_tokens_decoder": {"300": {"content": "<pad>", "special": true,
+                   "normalized": false}}, "eos_token": "<eos>", "model_max_length": 1024})"));
+  EXPECT_EQ(ids(tok->encode("ab<pad>ab<eos>")), (std::vector<int>{256, 300, 256, 301}));
+  EXPECT_EQ(tok->special_token(300), std::optional<std::string>("<pad>"));
+  EXPECT_EQ(tok->special_token(301), std::optional<std::string>("<eos>"));
+  // Without a config, the tiny vocabulary has no "<|endoftext|>" and no specials.
+  const auto plain =
+      read_bpe_files(dir.write("v2.json", tiny_vocab()), dir.write("m2.txt", "a b\n"));
+  EXPECT_GT(plain->encode("<|endoftext|>").size(), 1u);
+}
+
+TEST(BpeFilesSpecialTokens, ConfigIdDisagreeingWithVocabIsRefused) {
+  testing::ScratchDir dir;
+  const std::string config =
+      dir.write("tokenizer_config.json", R"({"added_tokens_decoder": {"5": {"content": "ab"}}})");
+  try {
+    read_bpe_files(dir.write("vocab.json", tiny_vocab()), dir.write("merges.txt", "a b\n"), config);
+    FAIL() << "accepted";
+  } catch (const InputError& e) {
+    EXPECT_EQ(std::string(e.what()), config + ": added token \"ab\" has id 5, vocab.json says 256");
+  }
 }
 
 // The InputError message for building a tokenizer from these files.
