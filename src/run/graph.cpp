@@ -48,6 +48,20 @@ class Builder {
 
   bool has(const std::string& id) const { return g_.find(id) != nullptr; }
 
+  std::string analysis_dir(const std::string& kind, const std::string& name) const {
+    return out("analysis/" + kind + "/" + name);
+  }
+
+  // Outputs of an analysis stage and its manifest entry's files (OUT-relative).
+  void set_outputs(Stage& s, const nlohmann::json& f) const {
+    for (const auto& [k, v] : f.items()) s.outputs.push_back(v.get<std::string>());
+    nlohmann::json rel = nlohmann::json::object();
+    for (const auto& [k, v] : f.items())
+      rel[k] = out_relative(v.get<std::string>(), out_).substr(4);
+    s.table["files"] = rel;
+    s.table["stage"] = s.id;
+  }
+
   const Job& job_;
   Graph& g_;
   std::string out_;
@@ -61,29 +75,20 @@ std::string label(const std::string& model, const std::string& cond) {
   return cond == "plain" ? model : model + "." + cond;
 }
 
-}  // namespace
-
-const Stage* Graph::find(const std::string& id) const {
-  for (const auto& s : stages)
-    if (s.id == id) return &s;
-  return nullptr;
+std::string resemblance_id(const std::string& m, const HumanSpec& h, const std::string& grp) {
+  return "resemblance/" + m + "." + h.name + "." + grp;
 }
 
-std::string out_relative(const std::string& path, const std::string& out_dir) {
-  if (path == out_dir) return "OUT";
-  if (path.size() > out_dir.size() && path.compare(0, out_dir.size(), out_dir) == 0 &&
-      path[out_dir.size()] == '/')
-    return "OUT" + path.substr(out_dir.size());
-  return path;
+// The rows, sidecar and (with `summary`) summary table of an analysis output set.
+nlohmann::json files(const std::string& dir, const std::string& stem, bool summary) {
+  nlohmann::json f = {{"rows", dir + "/" + stem + ".csv"}, {"sidecar", dir + "/" + stem + ".json"}};
+  if (summary) f["summary"] = dir + "/" + stem + "_summary.csv";
+  return f;
 }
 
-Graph build_graph(const Job& job, bool report_available) {
-  Graph g;
-  Builder b(job, g);
-  const AnalysesSpec& an = job.analyses;
-  for (const ModelSpec& m : job.models) g.models.push_back({&m, model_size(m)});
-
-  // Human stores.
+// Human stores: simulated readers first where the job asks for them.
+void add_human_stages(Builder& b) {
+  const Job& job = b.job_;
   for (const HumanSpec& h : job.humans) {
     std::string fixations = h.fixations;
     if (!h.simulate.empty()) {
@@ -124,8 +129,11 @@ Graph build_graph(const Job& job, bool report_available) {
       s.inputs.push_back(h.text);
     b.command_options(s);
   }
+}
 
-  // Attention of every model and condition.
+// Attention of every model and condition.
+void add_extract_stages(Builder& b) {
+  const Job& job = b.job_;
   for (const ModelSpec& m : job.models) {
     std::vector<std::string> conds = {"plain"};
     conds.insert(conds.end(), m.prefixes.begin(), m.prefixes.end());
@@ -141,26 +149,11 @@ Graph build_graph(const Job& job, bool report_available) {
       s.execution = {{"device", m.device}, {"batch", m.batch}, {"stages", m.stages}};
     }
   }
+}
 
-  auto analysis_dir = [&](const std::string& kind, const std::string& name) {
-    return b.out("analysis/" + kind + "/" + name);
-  };
-  auto files = [](const std::string& dir, const std::string& stem, bool summary) {
-    nlohmann::json f = {{"rows", dir + "/" + stem + ".csv"},
-                        {"sidecar", dir + "/" + stem + ".json"}};
-    if (summary) f["summary"] = dir + "/" + stem + "_summary.csv";
-    return f;
-  };
-  auto set_outputs = [&](Stage& s, const nlohmann::json& f) {
-    for (const auto& [k, v] : f.items()) s.outputs.push_back(v.get<std::string>());
-    nlohmann::json rel = nlohmann::json::object();
-    for (const auto& [k, v] : f.items())
-      rel[k] = out_relative(v.get<std::string>(), b.out_).substr(4);
-    s.table["files"] = rel;
-    s.table["stage"] = s.id;
-  };
-
-  // Next-token loss of every model (plain).
+// Next-token loss of every model (plain).
+void add_ntp_stage(Builder& b) {
+  const Job& job = b.job_;
   if (job.runs("ntp") && !job.models.empty()) {
     std::vector<std::string> args = {"--model"};
     for (const ModelSpec& m : job.models) args.push_back(attention_path(b, m.name, "plain"));
@@ -170,12 +163,17 @@ Graph build_graph(const Job& job, bool report_available) {
     Stage& s = b.add("ntp", "ntp", args);
     for (const ModelSpec& m : job.models) b.reads(s, "extract/" + m.name + ".plain");
     s.table = {{"kind", "ntp"}};
-    set_outputs(
+    b.set_outputs(
         s, {{"rows", b.out("analysis/ntp/ntp.csv")}, {"sidecar", b.out("analysis/ntp/ntp.json")}});
     b.command_options(s);
   }
+}
 
-  // Noise ceilings (per-reader stores only).
+// Noise ceilings (per-reader stores only).
+void add_noise_ceiling_stages(Builder& b) {
+  const Job& job = b.job_;
+  Graph& g = b.g_;
+  const AnalysesSpec& an = job.analyses;
   for (const HumanSpec& h : job.humans) {
     if (!job.runs("noise-ceiling")) break;
     if (h.group_means) {
@@ -184,7 +182,7 @@ Graph build_graph(const Job& job, bool report_available) {
       continue;
     }
     for (const std::string& grp : h.groups) {
-      const std::string dir = analysis_dir("noise_ceiling", h.name + "." + grp);
+      const std::string dir = b.analysis_dir("noise_ceiling", h.name + "." + grp);
       std::vector<std::string> args = {
           "--human", b.out("human/" + h.name + ".h5"), "--group", grp, "--view", an.view};
       if (an.ceiling_leave_one_out) args.push_back("--leave-one-out");
@@ -192,16 +190,18 @@ Graph build_graph(const Job& job, bool report_available) {
       Stage& s = b.add("noise-ceiling/" + h.name + "." + grp, "noise-ceiling", args);
       b.reads(s, "human/" + h.name);
       s.table = {{"kind", "noise_ceiling"}, {"store", h.name}, {"group", grp}};
-      set_outputs(s,
-                  {{"rows", dir + "/noise_ceiling.csv"}, {"sidecar", dir + "/noise_ceiling.json"}});
+      b.set_outputs(
+          s, {{"rows", dir + "/noise_ceiling.csv"}, {"sidecar", dir + "/noise_ceiling.json"}});
       b.command_options(s);
     }
   }
+}
 
-  // Human resemblance of every model (plain) against every group that read the job's text.
-  auto resemblance_id = [](const std::string& m, const HumanSpec& h, const std::string& grp) {
-    return "resemblance/" + m + "." + h.name + "." + grp;
-  };
+// Human resemblance of every model (plain) against every group that read the job's text.
+void add_resemblance_stages(Builder& b) {
+  const Job& job = b.job_;
+  Graph& g = b.g_;
+  const AnalysesSpec& an = job.analyses;
   if (job.runs("resemblance"))
     for (const HumanSpec& h : job.humans) {
       if (!h.with_models) {
@@ -217,7 +217,7 @@ Graph build_graph(const Job& job, bool report_available) {
           continue;
         }
         for (const ModelSpec& m : job.models) {
-          const std::string dir = analysis_dir("resemblance", m.name + "." + h.name + "." + grp);
+          const std::string dir = b.analysis_dir("resemblance", m.name + "." + h.name + "." + grp);
           std::vector<std::string> args = {"--model", attention_path(b, m.name, "plain"),
                                            "--human", b.out("human/" + h.name + ".h5"),
                                            "--group", grp,
@@ -249,38 +249,47 @@ Graph build_graph(const Job& job, bool report_available) {
           b.reads(s, "extract/" + m.name + ".plain");
           b.reads(s, "human/" + h.name);
           s.table = {{"kind", "resemblance"}, {"model", m.name}, {"store", h.name}, {"group", grp}};
-          set_outputs(s, files(dir, "resemblance", true));
+          b.set_outputs(s, files(dir, "resemblance", true));
           b.command_options(s);
         }
       }
     }
+}
 
-  // Trivial-pattern reliance: model heads, and readers (or group means).
+// Trivial-pattern reliance: model heads, and readers (or group means).
+void add_trivial_stages(Builder& b) {
+  const Job& job = b.job_;
+  const AnalysesSpec& an = job.analyses;
   if (job.runs("trivial")) {
     for (const ModelSpec& m : job.models) {
-      const std::string dir = analysis_dir("trivial", m.name);
+      const std::string dir = b.analysis_dir("trivial", m.name);
       Stage& s =
           b.add("trivial/" + m.name, "trivial",
                 {"--model", attention_path(b, m.name, "plain"), "--label", m.name, "--out", dir});
       b.reads(s, "extract/" + m.name + ".plain");
       s.table = {{"kind", "trivial_model"}, {"model", m.name}};
-      set_outputs(s, files(dir, "trivial", true));
+      b.set_outputs(s, files(dir, "trivial", true));
       b.command_options(s);
     }
     for (const HumanSpec& h : job.humans)
       for (const std::string& grp : h.groups) {
-        const std::string dir = analysis_dir("trivial", h.name + "." + grp);
+        const std::string dir = b.analysis_dir("trivial", h.name + "." + grp);
         Stage& s = b.add("trivial/" + h.name + "." + grp, "trivial",
                          {"--human", b.out("human/" + h.name + ".h5"), "--group", grp, "--view",
                           an.view, "--out", dir});
         b.reads(s, "human/" + h.name);
         s.table = {{"kind", "trivial_human"}, {"store", h.name}, {"group", grp}};
-        set_outputs(s, files(dir, "trivial", true));
+        b.set_outputs(s, files(dir, "trivial", true));
         b.command_options(s);
       }
   }
+}
 
-  // Attention divergence: reference pair, tuning, scaling, prefixes.
+// Attention divergence: reference pair, tuning, scaling, prefixes.
+void add_divergence_stages(Builder& b) {
+  const Job& job = b.job_;
+  Graph& g = b.g_;
+  const AnalysesSpec& an = job.analyses;
   if (job.runs("divergence")) {
     auto layers = [&](const std::string& model) {
       for (const ModelInfo& mi : g.models)
@@ -290,7 +299,7 @@ Graph build_graph(const Job& job, bool report_available) {
     auto divergence = [&](const std::string& name, const std::string& kind, const std::string& ma,
                           const std::string& ca, const std::string& mb, const std::string& cb,
                           const std::string& heads) {
-      const std::string dir = analysis_dir("divergence", name);
+      const std::string dir = b.analysis_dir("divergence", name);
       std::vector<std::string> args = {"--a",       attention_path(b, ma, ca),
                                        "--b",       attention_path(b, mb, cb),
                                        "--heads",   heads,
@@ -306,7 +315,7 @@ Graph build_graph(const Job& job, bool report_available) {
       b.reads(s, "extract/" + mb + "." + cb);
       s.table = {{"kind", "divergence"}, {"divergence", kind}, {"a", ma},     {"b", mb},
                  {"condition", cb},      {"heads", heads},     {"name", name}};
-      set_outputs(s, files(dir, "divergence", true));
+      b.set_outputs(s, files(dir, "divergence", true));
       b.command_options(s);
     };
     if (an.reference.size() == 2)
@@ -331,14 +340,18 @@ Graph build_graph(const Job& job, bool report_available) {
       for (const std::string& c : m.prefixes)
         divergence("prefix." + m.name + "." + c, "prefix", m.name, "plain", m.name, c, "per-head");
   }
+}
 
-  // Agreement of group means (each pair of groups of a store).
+// Agreement of group means (each pair of groups of a store).
+void add_agreement_stages(Builder& b) {
+  const Job& job = b.job_;
+  const AnalysesSpec& an = job.analyses;
   if (job.runs("agreement"))
     for (const HumanSpec& h : job.humans)
       for (size_t i = 0; i < h.groups.size(); ++i)
         for (size_t j = i + 1; j < h.groups.size(); ++j) {
           const std::string name = h.name + "." + h.groups[i] + "." + h.groups[j];
-          const std::string dir = analysis_dir("agreement", name);
+          const std::string dir = b.analysis_dir("agreement", name);
           Stage& s = b.add("agreement/" + name, "", {});
           s.rank0_only = true;
           b.reads(s, "human/" + h.name);
@@ -349,126 +362,146 @@ Graph build_graph(const Job& job, bool report_available) {
           s.options["store"] = out_relative(s.options["store"], b.out_);
           s.table = {
               {"kind", "agreement"}, {"store", h.name}, {"a", h.groups[i]}, {"b", h.groups[j]}};
-          set_outputs(s, {{"rows", dir + "/agreement.csv"}, {"sidecar", dir + "/agreement.json"}});
+          b.set_outputs(s,
+                        {{"rows", dir + "/agreement.csv"}, {"sidecar", dir + "/agreement.json"}});
         }
+}
 
-  // Statistics.
-  if (job.runs("stats")) {
-    const std::string alpha = [&] {
-      char buf[32];
-      std::snprintf(buf, sizeof buf, "%.17g", an.alpha);
-      return std::string(buf);
-    }();
-    // Tuning: paired t per layer over readers, tuned (b) against its base (a).
-    for (const ModelSpec& m : job.models) {
-      if (m.role != "tuned") continue;
-      for (const HumanSpec& h : job.humans)
-        for (const std::string& grp : h.groups) {
-          const Stage* base = g.find(resemblance_id(m.base, h, grp));
-          const Stage* tuned = g.find(resemblance_id(m.name, h, grp));
-          if (!base || !tuned) continue;
-          if (h.group_means) continue;  // one subject: no test over readers
-          const std::string id = "tuning." + m.name + "." + h.name + "." + grp;
-          const std::string out = b.out("stats/" + id + ".csv");
-          Stage& s = b.add("stats/" + id, "stats paired",
-                           {"--a", b.out(base->table["files"]["rows"].get<std::string>()), "--b",
-                            b.out(tuned->table["files"]["rows"].get<std::string>()), "--alpha",
-                            alpha, "--out", out});
-          s.rank0_only = true;
-          b.reads(s, resemblance_id(m.base, h, grp));
-          b.reads(s, resemblance_id(m.name, h, grp));
-          s.table = {{"kind", "stats_paired"},
-                     {"model", m.name},
-                     {"base", m.base},
-                     {"store", h.name},
-                     {"group", grp}};
-          set_outputs(s, {{"rows", out}});
-          b.command_options(s);
-        }
-    }
-    // Reliance of one group's readers against another's: independent t.
-    for (const HumanSpec& h : job.humans) {
-      if (h.group_means) {
-        if (h.groups.size() >= 2)
-          g.notes.push_back("t-test of trivial reliance in " + h.name +
-                            ": not possible on group means (agreement and the two reliances "
-                            "are reported instead)");
-        continue;
-      }
-      for (size_t i = 0; i < h.groups.size(); ++i)
-        for (size_t j = i + 1; j < h.groups.size(); ++j) {
-          const std::string ta = "trivial/" + h.name + "." + h.groups[i];
-          const std::string tb = "trivial/" + h.name + "." + h.groups[j];
-          if (!b.has(ta) || !b.has(tb)) continue;
-          const std::string id = "trivial_groups." + h.name + "." + h.groups[i] + "." + h.groups[j];
-          const std::string out = b.out("stats/" + id + ".csv");
-          Stage& s = b.add(
-              "stats/" + id, "stats groups",
-              {"--a", b.out("analysis/trivial/" + h.name + "." + h.groups[i] + "/trivial.csv"),
-               "--b", b.out("analysis/trivial/" + h.name + "." + h.groups[j] + "/trivial.csv"),
-               "--out", out});
-          s.rank0_only = true;
-          b.reads(s, ta);
-          b.reads(s, tb);
-          s.table = {
-              {"kind", "stats_groups"}, {"store", h.name}, {"a", h.groups[i]}, {"b", h.groups[j]}};
-          set_outputs(s, {{"rows", out}});
-          b.command_options(s);
-        }
-    }
-    // Fits across models: resemblance on log10(params) (scale models), and on
-    // NTP loss in bits per byte (comparable across tokenizers).
+// Tuning: paired t per layer over readers, tuned (b) against its base (a).
+void add_tuning_tests(Builder& b) {
+  const Job& job = b.job_;
+  Graph& g = b.g_;
+  char alpha[32];
+  std::snprintf(alpha, sizeof alpha, "%.17g", job.analyses.alpha);
+  for (const ModelSpec& m : job.models) {
+    if (m.role != "tuned") continue;
     for (const HumanSpec& h : job.humans)
       for (const std::string& grp : h.groups) {
-        for (const std::string what : {"scaling", "ntp"}) {
-          std::vector<const ModelInfo*> ms;
-          for (const ModelInfo& mi : g.models) {
-            if (!b.has(resemblance_id(mi.spec->name, h, grp))) continue;
-            if (what == "scaling" && (mi.spec->role != "scale" || !(mi.size.n_params > 0)))
-              continue;
-            ms.push_back(&mi);
-          }
-          if (what == "ntp" && !b.has("ntp")) continue;
-          if (ms.size() < 3) {
-            if (!ms.empty())
-              g.notes.push_back(std::string(what) + " fit vs " + h.name + "." + grp + ": " +
-                                std::to_string(ms.size()) + " models, a fit needs 3");
-            continue;
-          }
-          const std::string id = what + std::string(".") + h.name + "." + grp;
-          const std::string points = b.out("stats/" + id + ".points.csv");
-          const std::string out = b.out("stats/" + id + ".csv");
-          const std::string x = what == std::string("scaling") ? "log10_params" : "bits_per_byte";
-          Stage& s = b.add("stats/" + id, "stats fit",
-                           {"--csv", points, "--x", x, "--y", "resemblance", "--out", out});
-          s.rank0_only = true;
-          s.points = {{"what", what}, {"path", points}, {"models", nlohmann::json::array()}};
-          for (const ModelInfo* mi : ms) {
-            const Stage* r = g.find(resemblance_id(mi->spec->name, h, grp));
-            s.points["models"].push_back(
-                {{"model", mi->spec->name},
-                 {"params", mi->size.n_params},
-                 {"resemblance_summary", b.out(r->table["files"]["summary"].get<std::string>())}});
-            b.reads(s, r->id);
-          }
-          if (what == std::string("ntp")) {
-            s.points["ntp"] = b.out("analysis/ntp/ntp.csv");
-            b.reads(s, "ntp");
-          }
-          b.command_options(s);
-          nlohmann::json rel = s.points;
-          rel["path"] = out_relative(points, b.out_);
-          for (auto& mm : rel["models"])
-            mm["resemblance_summary"] = out_relative(mm["resemblance_summary"], b.out_);
-          if (rel.contains("ntp")) rel["ntp"] = out_relative(rel["ntp"], b.out_);
-          s.options["points"] = rel;
-          s.table = {{"kind", "stats_fit"}, {"what", what}, {"store", h.name}, {"group", grp}};
-          set_outputs(s, {{"rows", out}, {"points", points}});
-        }
+        const Stage* base = g.find(resemblance_id(m.base, h, grp));
+        const Stage* tuned = g.find(resemblance_id(m.name, h, grp));
+        if (!base || !tuned) continue;
+        if (h.group_means) continue;  // one subject: no test over readers
+        const std::string id = "tuning." + m.name + "." + h.name + "." + grp;
+        const std::string out = b.out("stats/" + id + ".csv");
+        Stage& s = b.add("stats/" + id, "stats paired",
+                         {"--a", b.out(base->table["files"]["rows"].get<std::string>()), "--b",
+                          b.out(tuned->table["files"]["rows"].get<std::string>()), "--alpha", alpha,
+                          "--out", out});
+        s.rank0_only = true;
+        b.reads(s, resemblance_id(m.base, h, grp));
+        b.reads(s, resemblance_id(m.name, h, grp));
+        s.table = {{"kind", "stats_paired"},
+                   {"model", m.name},
+                   {"base", m.base},
+                   {"store", h.name},
+                   {"group", grp}};
+        b.set_outputs(s, {{"rows", out}});
+        b.command_options(s);
       }
   }
+}
 
-  // The report reads everything.
+// Reliance of one group's readers against another's: independent t.
+void add_reliance_tests(Builder& b) {
+  const Job& job = b.job_;
+  Graph& g = b.g_;
+  for (const HumanSpec& h : job.humans) {
+    if (h.group_means) {
+      if (h.groups.size() >= 2)
+        g.notes.push_back("t-test of trivial reliance in " + h.name +
+                          ": not possible on group means (agreement and the two reliances "
+                          "are reported instead)");
+      continue;
+    }
+    for (size_t i = 0; i < h.groups.size(); ++i)
+      for (size_t j = i + 1; j < h.groups.size(); ++j) {
+        const std::string ta = "trivial/" + h.name + "." + h.groups[i];
+        const std::string tb = "trivial/" + h.name + "." + h.groups[j];
+        if (!b.has(ta) || !b.has(tb)) continue;
+        const std::string id = "trivial_groups." + h.name + "." + h.groups[i] + "." + h.groups[j];
+        const std::string out = b.out("stats/" + id + ".csv");
+        Stage& s =
+            b.add("stats/" + id, "stats groups",
+                  {"--a", b.out("analysis/trivial/" + h.name + "." + h.groups[i] + "/trivial.csv"),
+                   "--b", b.out("analysis/trivial/" + h.name + "." + h.groups[j] + "/trivial.csv"),
+                   "--out", out});
+        s.rank0_only = true;
+        b.reads(s, ta);
+        b.reads(s, tb);
+        s.table = {
+            {"kind", "stats_groups"}, {"store", h.name}, {"a", h.groups[i]}, {"b", h.groups[j]}};
+        b.set_outputs(s, {{"rows", out}});
+        b.command_options(s);
+      }
+  }
+}
+
+// Fits across models: resemblance on log10(params) (scale models), and on
+// NTP loss in bits per byte (comparable across tokenizers).
+void add_fit_stages(Builder& b) {
+  const Job& job = b.job_;
+  Graph& g = b.g_;
+  for (const HumanSpec& h : job.humans)
+    for (const std::string& grp : h.groups) {
+      for (const std::string what : {"scaling", "ntp"}) {
+        std::vector<const ModelInfo*> ms;
+        for (const ModelInfo& mi : g.models) {
+          if (!b.has(resemblance_id(mi.spec->name, h, grp))) continue;
+          if (what == "scaling" && (mi.spec->role != "scale" || !(mi.size.n_params > 0))) continue;
+          ms.push_back(&mi);
+        }
+        if (what == "ntp" && !b.has("ntp")) continue;
+        if (ms.size() < 3) {
+          if (!ms.empty())
+            g.notes.push_back(std::string(what) + " fit vs " + h.name + "." + grp + ": " +
+                              std::to_string(ms.size()) + " models, a fit needs 3");
+          continue;
+        }
+        const std::string id = what + std::string(".") + h.name + "." + grp;
+        const std::string points = b.out("stats/" + id + ".points.csv");
+        const std::string out = b.out("stats/" + id + ".csv");
+        const std::string x = what == std::string("scaling") ? "log10_params" : "bits_per_byte";
+        Stage& s = b.add("stats/" + id, "stats fit",
+                         {"--csv", points, "--x", x, "--y", "resemblance", "--out", out});
+        s.rank0_only = true;
+        s.points = {{"what", what}, {"path", points}, {"models", nlohmann::json::array()}};
+        for (const ModelInfo* mi : ms) {
+          const Stage* r = g.find(resemblance_id(mi->spec->name, h, grp));
+          s.points["models"].push_back(
+              {{"model", mi->spec->name},
+               {"params", mi->size.n_params},
+               {"resemblance_summary", b.out(r->table["files"]["summary"].get<std::string>())}});
+          b.reads(s, r->id);
+        }
+        if (what == std::string("ntp")) {
+          s.points["ntp"] = b.out("analysis/ntp/ntp.csv");
+          b.reads(s, "ntp");
+        }
+        b.command_options(s);
+        nlohmann::json rel = s.points;
+        rel["path"] = out_relative(points, b.out_);
+        for (auto& mm : rel["models"])
+          mm["resemblance_summary"] = out_relative(mm["resemblance_summary"], b.out_);
+        if (rel.contains("ntp")) rel["ntp"] = out_relative(rel["ntp"], b.out_);
+        s.options["points"] = rel;
+        s.table = {{"kind", "stats_fit"}, {"what", what}, {"store", h.name}, {"group", grp}};
+        b.set_outputs(s, {{"rows", out}, {"points", points}});
+      }
+    }
+}
+
+// Statistics over the analyses' tables.
+void add_stats_stages(Builder& b) {
+  if (!b.job_.runs("stats")) return;
+  add_tuning_tests(b);
+  add_reliance_tests(b);
+  add_fit_stages(b);
+}
+
+// The report reads everything.
+void add_report_stage(Builder& b, bool report_available) {
+  const Job& job = b.job_;
+  Graph& g = b.g_;
   if (job.report) {
     if (!report_available) {
       g.notes.push_back("report: no `lmgaze report` command in this build; stage left out");
@@ -485,6 +518,38 @@ Graph build_graph(const Job& job, bool report_available) {
       s.options = {{"command", "report"}, {"args", {"--job", "JOB"}}};
     }
   }
+}
+
+}  // namespace
+
+const Stage* Graph::find(const std::string& id) const {
+  for (const auto& s : stages)
+    if (s.id == id) return &s;
+  return nullptr;
+}
+
+std::string out_relative(const std::string& path, const std::string& out_dir) {
+  if (path == out_dir) return "OUT";
+  if (path.size() > out_dir.size() && path.compare(0, out_dir.size(), out_dir) == 0 &&
+      path[out_dir.size()] == '/')
+    return "OUT" + path.substr(out_dir.size());
+  return path;
+}
+
+Graph build_graph(const Job& job, bool report_available) {
+  Graph g;
+  for (const ModelSpec& m : job.models) g.models.push_back({&m, model_size(m)});
+  Builder b(job, g);
+  add_human_stages(b);
+  add_extract_stages(b);
+  add_ntp_stage(b);
+  add_noise_ceiling_stages(b);
+  add_resemblance_stages(b);
+  add_trivial_stages(b);
+  add_divergence_stages(b);
+  add_agreement_stages(b);
+  add_stats_stages(b);
+  add_report_stage(b, report_available);
   return g;
 }
 
