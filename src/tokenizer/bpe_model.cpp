@@ -22,7 +22,7 @@ std::string byte_piece_name(int b) {
 
 BpeModel::BpeModel(Vocab vocab, const std::vector<BpeMerge>& merges, BpeOptions options,
                    const std::string& where)
-    : vocab_(std::move(vocab)), options_(std::move(options)) {
+    : vocab_(std::move(vocab)), options_(std::move(options)), where_(where) {
   for (const auto& entry : vocab_) max_id_ = std::max(max_id_, entry.second);
   merges_.reserve(merges.size());
   for (size_t rank = 0; rank < merges.size(); ++rank) {
@@ -30,11 +30,10 @@ BpeModel::BpeModel(Vocab vocab, const std::vector<BpeMerge>& merges, BpeOptions 
     // A pair listed again takes its later rank (Hugging Face's merge map).
     merges_[pair_key(m.left, m.right)] = {static_cast<int>(rank), m.merged};
   }
-  if (options_.unk_token) {
-    unk_id_ = id_of(*options_.unk_token);
-    if (!unk_id_)
-      throw InputError(where, "unk_token '" + *options_.unk_token + "' is not in the vocabulary");
-  }
+  // Hugging Face looks the unknown token up only when a character needs it,
+  // so a file whose unk_token is missing from the vocabulary still loads and
+  // encodes every text that has no unknown character.
+  if (options_.unk_token) unk_id_ = id_of(*options_.unk_token);
   byte_fallback_id_.assign(256, -1);
   if (options_.byte_fallback)
     for (int b = 0; b < 256; ++b) byte_fallback_id_[b] = id_of(byte_piece_name(b)).value_or(-1);
@@ -111,6 +110,10 @@ std::vector<BpeModel::Piece> BpeModel::merge_word(const std::string& w) const {
         continue;
       }
     }
+    if (options_.unk_token && !unk_id_)
+      throw InputError(where_, "unk_token '" + *options_.unk_token +
+                                   "' is not in the vocabulary, and the text needs it for '" + s +
+                                   "'");
     if (unk_id_) {
       if (unk.pending && options_.fuse_unk) {
         unk.len += byte_len;

@@ -48,8 +48,8 @@ class BpeModel {
   using Vocab = std::unordered_map<std::string, int>;
 
   // `merges` in rank order, already resolved to ids (readers name their
-  // errors by file and line). Throws InputError naming `where` when the
-  // unknown token is not in the vocabulary.
+  // errors by file and line). An unknown token missing from the vocabulary
+  // is an InputError naming `where` when a text needs it, as in Hugging Face.
   BpeModel(Vocab vocab, const std::vector<BpeMerge>& merges, BpeOptions options,
            const std::string& where);
 
@@ -93,6 +93,7 @@ class BpeModel {
   std::unordered_map<uint64_t, RankAndResult> merges_;  // pair_key(left, right)
   BpeOptions options_;
   std::optional<int> unk_id_;
+  std::string where_;                  // the file, for errors while encoding
   std::vector<int> byte_fallback_id_;  // [256] id of "<0xNN>", -1 when absent
 
   // Bounded so that a huge corpus of distinct pieces cannot grow it forever;

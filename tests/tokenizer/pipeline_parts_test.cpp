@@ -397,10 +397,12 @@ TEST(BpeEngine, ContinuingSubwordPrefix) {
   EXPECT_EQ(BpeModel::resolve_merge(v, "a", "##c", 2).missing, "##c");
 }
 
-TEST(BpeEngine, UnknownTokenMustBeInTheVocabulary) {
+TEST(BpeEngine, UnknownTokenMustBeInTheVocabularyWhenATextNeedsIt) {
   BpeOptions o;
   o.unk_token = "<unk>";
-  EXPECT_THROW(BpeModel({{"a", 0}}, {}, o, "model"), InputError);
+  const BpeModel m({{"a", 0}}, {}, o, "model");  // loads, as in Hugging Face
+  EXPECT_EQ(ids(m, "aa"), (std::vector<int>{0, 0}));
+  EXPECT_THROW(m.tokenize("ab"), InputError);
 }
 
 }  // namespace

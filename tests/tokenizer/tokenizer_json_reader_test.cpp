@@ -333,7 +333,14 @@ TEST(TokenizerJsonErrors, WhatLmgazeDoesNotDo) {
   EXPECT_EQ(error_of(j), "no error");
   j = tiny();
   j["model"]["unk_token"] = "<nope>";
-  EXPECT_EQ(error_of(j), "unk_token '<nope>' is not in the vocabulary");
+  j["model"]["byte_fallback"] = false;
+  // As in Hugging Face: it loads, and encodes text without unknown characters
+  // ("▁ab" = 7, "▁" = 3, "c" = 8, as in SentencePieceStyleBpe); a character
+  // that needs the unknown token is refused.
+  EXPECT_EQ(error_of(j), "no error");
+  EXPECT_EQ(ids(*read(j), "ab c"), (std::vector<int>{7, 3, 8}));
+  EXPECT_EQ(error_of([&] { read(j)->encode("ab x"); }),
+            "unk_token '<nope>' is not in the vocabulary, and the text needs it for 'x'");
   j = tiny();
   j["post_processor"]["single"] = "<s> <s> $A";
   EXPECT_EQ(error_of(j),
