@@ -1,16 +1,12 @@
 // lmgaze ntp: next-token-prediction loss of one or more attention files
-// (METHODS.md section 7; analysis/ntp.hpp).
-//
-//   stdout                one line per model: loss (nats/token) and tokens
-//   DIR/ntp.csv (--out)   model, loss, tokens, bits_per_byte, nats_per_word, bytes, words
-//   DIR/ntp.json          inputs
+// (METHODS.md section 7). Parses the command line into the analysis' options;
+// what it prints and writes: analysis/ntp_analysis.hpp.
 #include <mpi.h>
 
-#include <iomanip>
 #include <iostream>
 
 #include "analysis/inputs.hpp"
-#include "analysis/ntp.hpp"
+#include "analysis/ntp_analysis.hpp"
 #include "analysis/table.hpp"
 #include "cli/commands.hpp"
 #include "cli/options.hpp"
@@ -44,46 +40,9 @@ int run_ntp(const Args& args) {
   } else {
     for (const auto& m : models) labels.push_back(analysis::file_label(m));
   }
-  std::vector<analysis::NtpResult> results;
-  for (const auto& m : models) results.push_back(analysis::run_ntp(m, MPI_COMM_WORLD));
-  int rank = 0, size = 1;
-  MPI_Comm_rank(MPI_COMM_WORLD, &rank);
-  MPI_Comm_size(MPI_COMM_WORLD, &size);
-  if (rank != 0) return 0;
-
-  for (size_t k = 0; k < models.size(); ++k)
-    std::cout << std::setprecision(6) << labels[k] << ": loss " << results[k].loss
-              << " nats/token over " << results[k].tokens << " tokens, " << results[k].bits_per_byte
-              << " bits/byte over " << results[k].bytes << " bytes, " << results[k].nats_per_word
-              << " nats/word over " << results[k].words << " words\n";
-  if (!vm->count("out")) return 0;
-  const std::string out = (*vm)["out"].as<std::string>();
-  using analysis::Table;
-  Table rows({"model", "loss", "tokens", "bits_per_byte", "nats_per_word", "bytes", "words"});
-  rows.comment(analysis::command_line(spec.name, args));
-  nlohmann::json inputs = nlohmann::json::array();
-  for (size_t k = 0; k < models.size(); ++k) {
-    const analysis::NtpResult& n = results[k];
-    rows.add({labels[k], Table::num(n.loss), Table::integer(n.tokens), Table::num(n.bits_per_byte),
-              Table::num(n.nats_per_word), n.bytes > 0 ? Table::integer(n.bytes) : "",
-              Table::integer(n.words)});
-    inputs.push_back({{"path", models[k]},
-                      {"label", labels[k]},
-                      {"model_name", results[k].model_name},
-                      {"nll_sum", results[k].nll_sum}});
-  }
-  rows.write(out + "/ntp.csv");
-  nlohmann::json side = analysis::sidecar_header(spec.name, size);
-  side["command_line"] = analysis::command_line(spec.name, args);
-  side["models"] = inputs;
-  side["definitions"] = {{"loss",
-                          "sum over sentences of /ntp/nll_sum divided by the sum of "
-                          "/ntp/n_tokens (nats per predicted token)"},
-                         {"bits_per_byte",
-                          "sum of /ntp/nll_sum / ln 2 / UTF-8 bytes of the sentences (words joined "
-                          "by single spaces, no prefix); empty without /sentences/text"},
-                         {"nats_per_word", "sum of /ntp/nll_sum / the number of words"}};
-  analysis::write_json(out + "/ntp.json", side);
+  const std::string out = vm->count("out") ? (*vm)["out"].as<std::string>() : "";
+  analysis::ntp_analysis({models, labels, out, analysis::command_line(spec.name, args)},
+                         MPI_COMM_WORLD, std::cout);
   return 0;
 }
 

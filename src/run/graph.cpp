@@ -160,7 +160,15 @@ void add_ntp_stage(Builder& b) {
     args.push_back("--label");
     for (const ModelSpec& m : job.models) args.push_back(m.name);
     args.insert(args.end(), {"--out", b.out("analysis/ntp")});
+    analysis::NtpAnalysisOptions call;
+    for (const ModelSpec& m : job.models) {
+      call.models.push_back(attention_path(b, m.name, "plain"));
+      call.labels.push_back(m.name);
+    }
+    call.out_dir = b.out("analysis/ntp");
+    call.command_line = analysis::command_line("ntp", args);
     Stage& s = b.add("ntp", "ntp", args);
+    s.call = call;
     for (const ModelSpec& m : job.models) b.reads(s, "extract/" + m.name + ".plain");
     s.table = {{"kind", "ntp"}};
     b.set_outputs(
@@ -355,6 +363,8 @@ void add_agreement_stages(Builder& b) {
           Stage& s = b.add("agreement/" + name, "", {});
           s.rank0_only = true;
           b.reads(s, "human/" + h.name);
+          s.call = analysis::AgreementOptions{b.out("human/" + h.name + ".h5"), h.groups[i],
+                                              h.groups[j], an.view, dir};
           s.options = {{"store", b.out("human/" + h.name + ".h5")},
                        {"a", h.groups[i]},
                        {"b", h.groups[j]},

@@ -21,6 +21,8 @@
 #include <variant>
 #include <vector>
 
+#include "analysis/agreement.hpp"
+#include "analysis/ntp_analysis.hpp"
 #include "analysis/resemblance_analysis.hpp"
 #include "run/job.hpp"
 #include "run/resources.hpp"
@@ -28,8 +30,9 @@
 namespace lmgaze::run {
 
 // The typed analysis a stage calls; monostate: the stage runs `command` with
-// `args` in-process (or is built into the runner: extract, agreement).
-using StageCall = std::variant<std::monostate, analysis::ResemblanceAnalysisOptions>;
+// `args` in-process (or is built into the runner: extract).
+using StageCall = std::variant<std::monostate, analysis::ResemblanceAnalysisOptions,
+                               analysis::NtpAnalysisOptions, analysis::AgreementOptions>;
 
 struct Stage {
   std::string id;                    // "resemblance/toy-m.readers.L1"

@@ -16,6 +16,8 @@
 #include <optional>
 #include <sstream>
 
+#include "analysis/agreement.hpp"
+#include "analysis/ntp_analysis.hpp"
 #include "analysis/resemblance_analysis.hpp"
 #include "analysis/table.hpp"
 #include "common/error.hpp"
@@ -25,7 +27,6 @@
 #include "human/summary.hpp"
 #include "io/atomic_output.hpp"
 #include "mpi/comm.hpp"
-#include "run/agreement.hpp"
 #include "run/lock.hpp"
 #include "run/record.hpp"
 #include "run/select.hpp"
@@ -109,18 +110,28 @@ void run_extract_stage(const Job& job, const Stage& s) {
 
 // ---- stats fit points ------------------------------------------------------
 
-// Scores of the resemblance stages, by output directory: from the call when
-// the stage ran in this run, else from the sidecar it wrote when it was done.
-using ScoreBook = std::map<std::string, analysis::ResemblanceScores>;
+// Scores of the analysis stages, by output directory: from the call when the
+// stage ran in this run, else from the sidecar it wrote when it was done.
+struct ScoreBook {
+  std::map<std::string, analysis::ResemblanceScores> resemblance;
+  std::map<std::string, std::map<std::string, analysis::NtpResult>> ntp;
+};
 
 double best_resemblance(const ScoreBook& book, const std::string& summary_path) {
   const std::string dir = fs::path(summary_path).parent_path().string();
-  const auto it = book.find(dir);
+  const auto it = book.resemblance.find(dir);
   const analysis::ResemblanceScores sc =
-      it != book.end() ? it->second : analysis::read_resemblance_scores(dir);
+      it != book.resemblance.end() ? it->second : analysis::read_resemblance_scores(dir);
   if (sc.best_layer < 0)
     throw InputError(dir + "/resemblance.json", "no layer had a defined R² (no resemblance)");
   return sc.resemblance;
+}
+
+std::map<std::string, analysis::NtpResult> ntp_scores(const ScoreBook& book,
+                                                      const std::string& csv_path) {
+  const std::string dir = fs::path(csv_path).parent_path().string();
+  const auto it = book.ntp.find(dir);
+  return it != book.ntp.end() ? it->second : analysis::read_ntp_scores(dir);
 }
 
 void write_points(const Stage& s, const ScoreBook& book) {
@@ -128,14 +139,8 @@ void write_points(const Stage& s, const ScoreBook& book) {
   const bool scaling = p["what"] == "scaling";
   // Loss per token and bits per byte; the fit uses bits per byte, which
   // compares models whose tokenizers cut the text differently (METHODS.md 10).
-  std::map<std::string, std::pair<double, double>> loss;
-  if (!scaling) {
-    const stats::CsvTable t = stats::read_csv(p["ntp"].get<std::string>());
-    const size_t model = t.column("model"), nats = t.column("loss"),
-                 bits = t.column("bits_per_byte");
-    for (const auto& row : t.rows)
-      loss[row.fields[model]] = {t.number(row, nats), t.number(row, bits)};
-  }
+  std::map<std::string, analysis::NtpResult> loss;
+  if (!scaling) loss = ntp_scores(book, p["ntp"].get<std::string>());
   std::vector<std::vector<std::string>> rows;
   for (const auto& m : p["models"]) {
     const std::string name = m["model"].get<std::string>();
@@ -147,8 +152,8 @@ void write_points(const Stage& s, const ScoreBook& book) {
     } else {
       if (!loss.count(name))
         throw InputError(p["ntp"].get<std::string>(), "no row for model " + name);
-      rows.push_back({name, stats::csv_number(loss[name].first),
-                      stats::csv_number(loss[name].second), stats::csv_number(r)});
+      rows.push_back({name, stats::csv_number(loss[name].loss),
+                      stats::csv_number(loss[name].bits_per_byte), stats::csv_number(r)});
     }
   }
   const std::vector<std::string> header =
@@ -175,7 +180,12 @@ void execute(const Job& job, const Stage& s, CommandLookup commands, ScoreBook& 
   }
   if (const auto* o = std::get_if<analysis::ResemblanceAnalysisOptions>(&s.call)) {
     const analysis::ResemblanceScores sc = analysis::resemblance_analysis(*o, comm, std::cout);
-    if (rank == 0) book[o->out_dir] = sc;
+    if (rank == 0) book.resemblance[o->out_dir] = sc;
+    return;
+  }
+  if (const auto* o = std::get_if<analysis::NtpAnalysisOptions>(&s.call)) {
+    auto results = analysis::ntp_analysis(*o, comm, std::cout);
+    if (rank == 0) book.ntp[o->out_dir] = std::move(results);
     return;
   }
   auto call = [&](const std::string& name, const std::vector<std::string>& args) {
@@ -206,9 +216,8 @@ void execute(const Job& job, const Stage& s, CommandLookup commands, ScoreBook& 
     return;
   }
   if (rank == 0) {
-    if (s.kind == "agreement") {
-      write_agreement(s.inputs.at(0), s.options["a"], s.options["b"], s.options["view"],
-                      s.outputs.at(0), s.outputs.at(1));
+    if (const auto* o = std::get_if<analysis::AgreementOptions>(&s.call)) {
+      analysis::agreement_analysis(*o);
     } else {
       if (!s.points.is_null()) write_points(s, book);
       call(s.command, s.args);

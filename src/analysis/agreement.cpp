@@ -1,4 +1,4 @@
-#include "run/agreement.hpp"
+#include "analysis/agreement.hpp"
 
 #include <Eigen/Dense>
 #include <cmath>
@@ -9,7 +9,7 @@
 #include "analysis/table.hpp"
 #include "human/human_store.hpp"
 
-namespace lmgaze::run {
+namespace lmgaze::analysis {
 
 namespace {
 
@@ -37,9 +37,9 @@ std::vector<double> group_mean(const HumanStore& store, const std::string& group
 
 }  // namespace
 
-void write_agreement(const std::string& store_path, const std::string& a, const std::string& b,
-                     const std::string& view, const std::string& csv_path,
-                     const std::string& json_path) {
+void agreement_analysis(const AgreementOptions& options) {
+  const std::string &store_path = options.store_path, &a = options.a, &b = options.b,
+                    &view = options.view;
   const HumanStore store(store_path);
   const std::vector<double> y = group_mean(store, a, view), x = group_mean(store, b, view);
   Eigen::Matrix2d xtx = Eigen::Matrix2d::Zero();
@@ -55,11 +55,10 @@ void write_agreement(const std::string& store_path, const std::string& a, const 
     yy += y[p] * y[p];
   }
   xtx(1, 0) = xtx(0, 1);
-  const analysis::OlsFit fit = analysis::ols_from_moments(xtx, xty, yy);
+  const OlsFit fit = ols_from_moments(xtx, xty, yy);
   const double slope = fit.coef.size() ? fit.coef(0) : std::nan("");
   const double r = std::copysign(std::sqrt(fit.r2), slope);
 
-  using analysis::Table;
   const std::string store_name = std::filesystem::path(store_path).stem().string();
   Table t({"store", "a", "b", "view", "n_pairs", "r2", "r", "slope", "intercept"});
   t.comment("lmgaze run: agreement of group means, OLS (with intercept) of mean(" + a +
@@ -67,8 +66,8 @@ void write_agreement(const std::string& store_path, const std::string& a, const 
   t.comment("store " + store_path + (store.simulated() ? " (SIMULATED readers)" : ""));
   t.add({store_name, a, b, view, Table::integer(static_cast<long long>(fit.n)), Table::num(fit.r2),
          Table::num(r), Table::num(slope), Table::num(fit.intercept)});
-  t.write(csv_path);
-  nlohmann::json side = analysis::sidecar_header("run agreement", 1);
+  t.write(options.out_dir + "/agreement.csv");
+  nlohmann::json side = sidecar_header("run agreement", 1);
   side["human"] = {{"path", store_path},
                    {"simulated", store.simulated()},
                    {"a", {{"group", a}, {"subjects", store.subjects(a)}}},
@@ -83,7 +82,7 @@ void write_agreement(const std::string& store_path, const std::string& a, const 
       {"r2",
        "OLS with intercept of tril(mean a) on tril(mean b) over all sentences; with one "
        "predictor R² = r², symmetric in a and b"}};
-  analysis::write_json(json_path, side);
+  write_json(options.out_dir + "/agreement.json", side);
 }
 
-}  // namespace lmgaze::run
+}  // namespace lmgaze::analysis

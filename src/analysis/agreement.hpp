@@ -8,16 +8,22 @@
 // Brain means. For a per-reader store the group means are the reader averages
 // per pair (readers without data for a sentence left out), as `human mean`.
 //
-//   agreement.csv   store, a, b, view, n_pairs, r2, r, slope, intercept
-//   agreement.json  inputs, readers averaged, definitions
+//   DIR/agreement.csv   store, a, b, view, n_pairs, r2, r, slope, intercept
+//   DIR/agreement.json  inputs, readers averaged, definitions
+// Serial (one process): `lmgaze run` calls it on rank 0.
 #pragma once
 
 #include <string>
 
-namespace lmgaze::run {
+namespace lmgaze::analysis {
 
-void write_agreement(const std::string& store_path, const std::string& a, const std::string& b,
-                     const std::string& view, const std::string& csv_path,
-                     const std::string& json_path);
+struct AgreementOptions {
+  std::string store_path;  // human store
+  std::string a, b;        // the two groups
+  std::string view = "count";
+  std::string out_dir;
+};
 
-}  // namespace lmgaze::run
+void agreement_analysis(const AgreementOptions& options);
+
+}  // namespace lmgaze::analysis
