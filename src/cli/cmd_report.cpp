@@ -18,7 +18,10 @@ namespace lmgaze::cli {
 
 int run_report(const Args& args) {
   const CommandSpec spec{
-      "report", "report (--job FILE | --dir OUT) [--no-figures] [--gnuplot PATH] [--quiet]",
+      "report",
+      "report (--job FILE | --dir OUT) [--no-figures] [--gnuplot PATH] [--layer-axis "
+      "auto|layer|depth]"
+      " [--quiet]",
       "Reads a run's manifest (OUT/manifest.json, written by `lmgaze run`) and the tables it\n"
       "lists, and writes OUT/report/: index.md (the statistics in words, the figures, the main\n"
       "tables), tables/ (CSV and Markdown) and figures/ (PNG and SVG drawn by gnuplot, with the\n"
@@ -28,7 +31,9 @@ int run_report(const Args& args) {
                      "run folder OUT (the one with manifest.json); overrides the job's")(
       "no-figures", po::bool_switch(), "tables and index.md only (no gnuplot needed)")(
       "gnuplot", po::value<std::string>(), "gnuplot executable (default: $LMGAZE_GNUPLOT, PATH)")(
-      "quiet", po::bool_switch(), "no summary on stdout");
+      "layer-axis", po::value<std::string>()->default_value("auto"),
+      "x of the resemblance-per-layer figures: layer index, relative depth, or auto (depth when "
+      "the models differ in depth)")("quiet", po::bool_switch(), "no summary on stdout");
   const auto vm = parse_options(spec, opts, args);
   if (!vm) return 0;
 
@@ -42,6 +47,7 @@ int run_report(const Args& args) {
   }
   options.figures = !(*vm)["no-figures"].as<bool>();
   if (vm->count("gnuplot")) options.gnuplot = (*vm)["gnuplot"].as<std::string>();
+  options.layer_axis = (*vm)["layer-axis"].as<std::string>();
   options.generated_by = "lmgaze report";
   for (const auto& a : args) options.generated_by += " " + a;
 

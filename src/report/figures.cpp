@@ -6,6 +6,7 @@
 #include <map>
 #include <set>
 
+#include "common/error.hpp"
 #include "report/tables.hpp"
 
 namespace lmgaze::report {
@@ -245,7 +246,23 @@ void prefix_figure(const Study& s, std::vector<Figure>* out) {
 
 // ---- resemblance ----------------------------------------------------------------------------
 
-void resemblance_figures(const Study& s, std::vector<Figure>* out) {
+// The models of one (store, group) figure, in study order.
+std::vector<const ResemblanceSeries*> series_of(const Study& s, const std::string& store,
+                                                const std::string& group) {
+  std::vector<const ResemblanceSeries*> out;
+  for (const auto& r : s.resemblance)
+    if (r.store == store && r.group == group) out.push_back(&r);
+  return out;
+}
+
+// The x of layer l of a model with n layers: the layer, or the centre of the
+// layer as a fraction of the depth ((l + 0.5) / n, as the divergence figure
+// places parts), so that models of different depths line up.
+double layer_x(int layer, size_t n_layers, bool relative) {
+  return relative ? (layer + 0.5) / static_cast<double>(n_layers) : layer;
+}
+
+void resemblance_figures(const Study& s, const FigureOptions& options, std::vector<Figure>* out) {
   std::vector<std::pair<std::string, std::string>> keys;
   for (const auto& r : s.resemblance)
     if (std::find(keys.begin(), keys.end(), std::make_pair(r.store, r.group)) == keys.end())
@@ -255,26 +272,39 @@ void resemblance_figures(const Study& s, std::vector<Figure>* out) {
     Figure& f = b.figure;
     f.name = "resemblance." + store + "." + group;
     f.title = "Human resemblance per layer: " + store_group(s, store, group);
+    const auto series = series_of(s, store, group);
+    const bool relative = relative_depth(s, options.layer_axis, store, group);
+    // Error bars: the bootstrap intervals when every model has them, else the standard error.
+    bool boot = true;
+    for (const auto* r : series) boot = boot && r->resamples > 0;
     Panel p;
-    p.xlabel = "layer";
+    p.xlabel = relative ? "relative depth: (layer + 0.5) / layers" : "layer";
     p.ylabel = "R² of readers' saccades on the layer's heads (mean over readers)";
     int max_index = 0;
     double ceiling = std::nan(""), ymax = 0;
-    for (const auto& r : s.resemblance) {
-      if (r.store != store || r.group != group) continue;
+    for (const auto* r : series) {
       std::vector<std::string> lines;
-      for (const auto& l : r.layers) {
+      for (const auto& l : r->layers) {
         max_index = std::max(max_index, l.layer);
-        ymax = std::max(ymax, l.mean_r2 + (std::isfinite(l.sem_r2) ? l.sem_r2 : 0.0));
-        lines.push_back(std::to_string(l.layer) + " " + field(l.mean_r2) + " " +
-                        sem_or_zero(l.sem_r2));
+        const double sem = std::isfinite(l.sem_r2) ? l.sem_r2 : 0.0;
+        const double lo = boot ? l.interval.low : l.mean_r2 - sem;
+        const double hi = boot ? l.interval.high : l.mean_r2 + sem;
+        for (const double v : {l.mean_r2, hi})
+          if (std::isfinite(v)) ymax = std::max(ymax, v);
+        lines.push_back(field(layer_x(l.layer, r->layers.size(), relative)) + " " +
+                        field(l.mean_r2) + " " + field(lo) + " " + field(hi));
         if (std::isfinite(l.noise_ceiling) && l.noise_ceiling > 0) ceiling = l.noise_ceiling;
       }
-      p.plots.push_back(b.block(lines) + " using 1:2:3 with yerrorlines lt " +
-                        std::to_string(model_style(s.manifest, r.model)) + " title " +
-                        quoted(r.model));
+      p.plots.push_back(b.block(lines) + " using 1:2:3:4 with yerrorlines lt " +
+                        std::to_string(model_style(s.manifest, r->model)) + " title " +
+                        quoted(r->model + " (" + std::to_string(r->layers.size()) + " layers)"));
     }
-    layer_axis(&p, max_index);
+    if (relative) {
+      p.settings.push_back("set xrange [0:1]");
+      p.settings.push_back("set yrange [0:*]");
+    } else {
+      layer_axis(&p, max_index);
+    }
     if (std::isfinite(ceiling) && ymax > 0) {
       // Right axis: the same values over the noise ceiling (explicit ranges, one scale).
       ymax *= 1.08;
@@ -286,10 +316,20 @@ void resemblance_figures(const Study& s, std::vector<Figure>* out) {
                            quoted("share of the noise ceiling (" + brief(ceiling, 3) + ")") +
                            " noenhanced");
     }
+    p.title = relative ? "x: relative depth (the models differ in depth)" : "x: layer index";
     f.caption =
         "In-sample R² of ordinary least squares of each reader's saccade counts on the "
         "attention of all heads of one layer, averaged over the readers of " +
-        group + " (error bars: standard error over readers), for every model and layer." +
+        group + " (error bars: " +
+        (boot ? "95% bootstrap percentile interval over readers, " +
+                    std::to_string(series.front()->resamples) + " resamples, seed " +
+                    series.front()->seed
+              : std::string("standard error over readers")) +
+        "), for every model and layer. The x axis is " +
+        (relative ? "the relative depth of the layer, (layer + 0.5) / number of layers, so that "
+                    "models of different depths line up"
+                  : "the layer index") +
+        "." +
         (std::isfinite(ceiling)
              ? " Right axis: the same divided by the group's noise ceiling (" + brief(ceiling, 3) +
                    "), the human resemblance of METHODS.md 5."
@@ -300,6 +340,53 @@ void resemblance_figures(const Study& s, std::vector<Figure>* out) {
   }
 }
 
+// Per-head resemblance: a layer × head map for each model and group.
+void head_figures(const Study& s, std::vector<Figure>* out) {
+  for (const auto& r : s.resemblance) {
+    if (r.heads.empty()) continue;
+    Builder b;
+    Figure& f = b.figure;
+    f.name = "heads." + r.model + "." + r.store + "." + r.group;
+    f.title = "Per-head resemblance, " + r.model + ": " + store_group(s, r.store, r.group);
+    int n_layers = 0, n_heads = 0;
+    const HeadR2* top = &r.heads.front();
+    std::vector<std::string> lines;
+    for (const auto& h : r.heads) {
+      n_layers = std::max(n_layers, h.layer + 1);
+      n_heads = std::max(n_heads, h.head + 1);
+      if (h.mean_r2 > top->mean_r2) top = &h;
+      lines.push_back(std::to_string(h.head) + " " + std::to_string(h.layer) + " " +
+                      field(h.mean_r2));
+    }
+    Panel p;
+    p.title = "highest: layer " + std::to_string(top->layer) + ", head " +
+              std::to_string(top->head) + ", mean R² " + brief(top->mean_r2, 3);
+    p.xlabel = "head";
+    p.ylabel = "layer";
+    p.settings = {"set xrange [-0.5:" + full(n_heads - 0.5) + "]",
+                  "set yrange [-0.5:" + full(n_layers - 0.5) + "]",
+                  "set cblabel 'mean R² on this head alone'",
+                  "set palette defined (0 '#ffffff', 1 '#fde725', 2 '#21918c', 3 '#440154')",
+                  "set cbrange [0:*]"};
+    if (n_heads <= 32) p.settings.push_back("set xtics 1");
+    if (n_layers <= 32) p.settings.push_back("set ytics 1");
+    p.plots.push_back(b.block(lines) + " using 1:2:3 with image notitle");
+    f.height = std::max(360, std::min(900, 160 + 14 * n_layers));
+    f.caption =
+        "In-sample R² of each reader's saccade counts on one head alone (simple "
+        "regression with intercept), averaged over the readers of " +
+        r.group + ", for every layer (rows) and head (columns) of " + r.model +
+        "; darker is higher." + (s.simulated(r.store) ? " The readers are SIMULATED." : "");
+    f.panels.push_back(p);
+    out->push_back(f);
+  }
+}
+
+// Marker and colour of a significant change: raised and lowered look different
+// in shape (triangle up / down) and colour, so neither is read for the other.
+constexpr const char* kRaised = "pt 9 ps 2 lc rgb '#009e73'";
+constexpr const char* kLowered = "pt 11 ps 2 lc rgb '#d55e00'";
+
 void tuning_figures(const Study& s, std::vector<Figure>* out) {
   for (const auto& t : s.tuning) {
     Builder b;
@@ -308,45 +395,76 @@ void tuning_figures(const Study& s, std::vector<Figure>* out) {
     const size_t n = t.layers.size();
     f.title = "Instruction tuning, " + t.base + " -> " + t.tuned + ", " +
               store_group(s, t.store, t.group);
-    Panel p;
-    p.title = "significantly higher in " + std::to_string(t.higher) + ", lower in " +
-              std::to_string(t.lower) + " of " + std::to_string(n) + " layers (* : p < " +
-              brief(t.alpha, 3) + "/" + std::to_string(n) + ")";
+    // Standard errors of the two means: the resemblance tables of the two models
+    // (when the test is of their in-sample R²).
+    const ResemblanceSeries* rb =
+        t.value == "r2" ? s.resemblance_of(t.base, t.store, t.group) : nullptr;
+    const ResemblanceSeries* rt =
+        t.value == "r2" ? s.resemblance_of(t.tuned, t.store, t.group) : nullptr;
+    auto sem_at = [](const ResemblanceSeries* r, int layer) {
+      if (r)
+        for (const auto& l : r->layers)
+          if (l.layer == layer && std::isfinite(l.sem_r2)) return l.sem_r2;
+      return std::nan("");
+    };
+    Panel p, d;
+    p.title = "mean R² over readers per layer" +
+              std::string(rb && rt ? " (error bars: standard error over readers)" : "");
     p.xlabel = "layer";
     p.ylabel = "mean R² over readers";
-    std::vector<std::string> lines, stars;
+    d.title = "tuned - base ± standard error: significantly higher in " + std::to_string(t.higher) +
+              ", lower in " + std::to_string(t.lower) + " of " + std::to_string(n) +
+              " layers (p < " + brief(t.alpha, 3) + "/" + std::to_string(n) + ")";
+    d.xlabel = "layer";
+    d.ylabel = "difference of mean R²";
+    std::vector<std::string> lines, diffs, raised, lowered;
     int max_index = 0;
-    bool numeric = true;
     for (size_t k = 0; k < n; ++k) {
       const auto& l = t.layers[k];
       const bool integer =
           !l.layer.empty() && l.layer.find_first_not_of("0123456789") == std::string::npos;
-      numeric = numeric && integer;
       const int x = integer ? std::stoi(l.layer) : static_cast<int>(k);
       max_index = std::max(max_index, x);
-      lines.push_back(std::to_string(x) + " " + field(l.mean_a) + " " + field(l.mean_b));
+      lines.push_back(std::to_string(x) + " " + field(l.mean_a) + " " + field(l.mean_b) + " " +
+                      field(sem_at(rb, x)) + " " + field(sem_at(rt, x)));
+      // The paired t is mean_diff / se, so se = |mean_diff / t| (0 when both are 0).
+      const double se = l.t != 0 && std::isfinite(l.t) ? std::fabs(l.mean_diff / l.t) : 0.0;
+      diffs.push_back(std::to_string(x) + " " + field(l.mean_diff) + " " + field(se));
       if (l.significant)
-        stars.push_back(std::to_string(x) + " " + field(std::max(l.mean_a, l.mean_b)) + " \"*\"");
+        (l.mean_diff > 0 ? raised : lowered)
+            .push_back(std::to_string(x) + " " + field(l.mean_diff));
     }
     layer_axis(&p, max_index);
-    const std::string d = b.block(lines);
-    p.plots.push_back(d + " using 1:2 with linespoints lt " +
-                      std::to_string(model_style(s.manifest, t.base)) + " title " +
-                      quoted(t.base + " (base)"));
-    p.plots.push_back(d + " using 1:3 with linespoints lt " +
-                      std::to_string(model_style(s.manifest, t.tuned)) + " title " +
-                      quoted(t.tuned + " (tuned)"));
-    if (!stars.empty())
-      p.plots.push_back(b.block(stars) +
-                        " using 1:2:3 with labels offset char 0,0.9 font ',20' notitle");
+    layer_x_axis(&d, max_index);
+    const std::string data = b.block(lines);
+    const bool bars = rb && rt;
+    for (const auto& [col, model, role] :
+         {std::make_tuple(2, t.base, "base"), std::make_tuple(3, t.tuned, "tuned")})
+      p.plots.push_back(data + " using 1:" + std::to_string(col) +
+                        (bars ? ":" + std::to_string(col + 2) + " with yerrorlines"
+                              : std::string(" with linespoints")) +
+                        " lt " + std::to_string(model_style(s.manifest, model)) + " title " +
+                        quoted(model + " (" + role + ")"));
+    d.plots.push_back(b.block(diffs) + " using 1:2:3 with yerrorbars lt " +
+                      std::to_string(kFitStyle) + " pt 6 title " + quoted("tuned - base"));
+    d.plots.push_back("0 with lines lt " + std::to_string(kReferenceStyle) + " notitle");
+    d.plots.push_back((raised.empty() ? std::string("NaN") : b.block(raised) + " using 1:2") +
+                      " with points " + kRaised + " title " + quoted("significantly higher"));
+    d.plots.push_back((lowered.empty() ? std::string("NaN") : b.block(lowered) + " using 1:2") +
+                      " with points " + kLowered + " title " + quoted("significantly lower"));
+    f.height = 900;
     f.caption =
-        "Mean R² over readers per layer for the base model and its instruction-tuned "
-        "variant, from the paired t-test over readers (" +
+        "Top: mean R² over readers per layer for the base model and its instruction-tuned "
+        "variant" +
+        std::string(bars ? " (error bars: standard error over readers)" : "") +
+        ". Bottom: the paired difference tuned - base with its standard error, from the "
+        "paired t-test over readers (" +
         t.store + " " + t.group +
-        "); a star marks a layer where the difference is "
-        "significant after Bonferroni correction over the " +
-        std::to_string(n) + " layers.";
+        "); a green upward triangle marks a layer where tuning raised the value significantly, "
+        "an orange downward triangle one where it lowered it (Bonferroni over the " +
+        std::to_string(n) + " layers).";
     f.panels.push_back(p);
+    f.panels.push_back(d);
     out->push_back(f);
   }
 }
@@ -368,7 +486,7 @@ void fit_figures(const Study& s, std::vector<Figure>* out) {
     p.ylabel = fit.y == "resemblance" ? "human resemblance (best layer R² / noise ceiling)"
                                       : "best-layer " + fit.y;
     double lo = fit.points.front().x, hi = lo, ylo = fit.points.front().y, yhi = ylo;
-    std::vector<std::string> lines;
+    std::vector<std::string> lines, intervals;
     std::vector<Labelled> labels;
     for (const auto& pt : fit.points) {
       labels.push_back({pt.model, pt.x, pt.y});
@@ -378,6 +496,15 @@ void fit_figures(const Study& s, std::vector<Figure>* out) {
       yhi = std::max(yhi, pt.y);
       lines.push_back(quoted(pt.model) + " " + field(pt.x) + " " + field(pt.y) + " " +
                       std::to_string(model_style(s.manifest, pt.model)));
+      // The model's bootstrap interval of its resemblance, when the run has one.
+      const ResemblanceSeries* r = s.resemblance_of(pt.model, fit.store, fit.group);
+      if (fit.y == "resemblance" && r && r->best.interval.defined()) {
+        intervals.push_back(field(pt.x) + " " + field(pt.y) + " " + field(r->best.interval.low) +
+                            " " + field(r->best.interval.high) + " " +
+                            std::to_string(model_style(s.manifest, pt.model)));
+        ylo = std::min(ylo, r->best.interval.low);
+        yhi = std::max(yhi, r->best.interval.high);
+      }
     }
     // Models with a resemblance but outside the fit (tuned, other families): hollow markers.
     std::vector<std::string> others;
@@ -409,8 +536,15 @@ void fit_figures(const Study& s, std::vector<Figure>* out) {
       p.settings.push_back(l);
     p.title = "least squares: slope " + brief(fit.slope, 3) + ", r = " + brief(fit.r, 3) + ", t(" +
               brief(fit.df, 3) + ") = " + brief(fit.t, 3) + ", " + p_text(fit.p) +
-              ", n = " + std::to_string(fit.n);
+              ", n = " + std::to_string(fit.n) +
+              (fit.slope_interval.defined()
+                   ? ", slope 95% bootstrap interval [" + brief(fit.slope_interval.low, 3) + ", " +
+                         brief(fit.slope_interval.high, 3) + "]"
+                   : "");
     const std::string d = b.block(lines);
+    if (!intervals.empty())
+      p.plots.push_back(b.block(intervals) +
+                        " using 1:2:3:4:5 with yerrorbars lc variable pt 7 ps 0 notitle");
     // Points coloured by model (labels name them); the key shows the marker kinds in black.
     p.plots.push_back(d + " using 2:3:4 with points pt 7 ps 1.8 lc variable notitle");
     p.plots.push_back("NaN with points pt 7 ps 1.8 lc rgb 'black' title " +
@@ -434,6 +568,15 @@ void fit_figures(const Study& s, std::vector<Figure>* out) {
                                         "predicted token of the corpus)") +
                           " against human resemblance, one point per model, with the "
                           "least-squares line and Pearson's r (METHODS.md 7, 8).";
+    if (!intervals.empty())
+      f.caption +=
+          " Vertical bars: each model's 95% bootstrap percentile interval of its "
+          "resemblance (readers resampled).";
+    if (fit.slope_interval.defined())
+      f.caption +=
+          " The slope's interval comes from the same resamples of readers, the same "
+          "for every model (" +
+          std::to_string(fit.resamples) + " resamples, seed " + fit.seed + ").";
     if (s.simulated(fit.store)) f.caption += " The readers are SIMULATED.";
     f.panels.push_back(p);
     out->push_back(f);
@@ -566,11 +709,23 @@ void trivial_readers_figure(const Study& s, std::vector<Figure>* out) {
 
 }  // namespace
 
-std::vector<Figure> make_figures(const Study& study) {
+bool relative_depth(const Study& study, const std::string& layer_axis, const std::string& store,
+                    const std::string& group) {
+  if (layer_axis == "layer") return false;
+  if (layer_axis == "depth") return true;
+  if (layer_axis != "auto")
+    throw InputError("--layer-axis must be auto, layer or depth, not '" + layer_axis + "'");
+  std::set<size_t> depths;
+  for (const auto* r : series_of(study, store, group)) depths.insert(r->layers.size());
+  return depths.size() > 1;
+}
+
+std::vector<Figure> make_figures(const Study& study, const FigureOptions& options) {
   std::vector<Figure> figures;
   divergence_figure(study, &figures);
   prefix_figure(study, &figures);
-  resemblance_figures(study, &figures);
+  resemblance_figures(study, options, &figures);
+  head_figures(study, &figures);
   tuning_figures(study, &figures);
   fit_figures(study, &figures);
   trivial_figure(study, &figures);

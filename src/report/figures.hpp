@@ -2,8 +2,11 @@
 //
 //   divergence                 JS divergence per layer / part, with the reference pair
 //   prefix                     JS divergence plain vs instruction prefix vs noise prefix
-//   resemblance.S.G            R² per layer per model (right axis: share of the noise ceiling)
-//   tuning.T.S.G               base vs tuned per layer, significant layers starred
+//   resemblance.S.G            R² per layer per model (right axis: share of the noise ceiling);
+//                              x = layer index or relative depth, bootstrap intervals if any
+//   heads.M.S.G                per-head resemblance of model M, layer × head map
+//   tuning.T.S.G               base vs tuned per layer with standard errors; the paired
+//                              difference, significant rises and falls marked differently
 //   scaling.S.G                best-layer resemblance against log10(parameters), fitted line
 //   ntp.S.G                    next-token loss against resemblance, fitted line
 //   trivial                    trivial-pattern reliance per layer; change from base to tuned
@@ -13,6 +16,7 @@
 // does not have is left out.
 #pragma once
 
+#include <string>
 #include <vector>
 
 #include "report/gnuplot.hpp"
@@ -20,7 +24,18 @@
 
 namespace lmgaze::report {
 
-std::vector<Figure> make_figures(const Study& study);
+struct FigureOptions {
+  // x of the resemblance-per-layer figure: "layer" (index), "depth" ((layer + 0.5) /
+  // layers) or "auto" (depth when the models of a figure differ in depth).
+  std::string layer_axis = "auto";
+};
+
+std::vector<Figure> make_figures(const Study& study, const FigureOptions& options = {});
+
+// Whether the resemblance figure of (store, group) uses relative depth;
+// InputError for a layer_axis other than auto, layer and depth.
+bool relative_depth(const Study& study, const std::string& layer_axis, const std::string& store,
+                    const std::string& group);
 
 // Line style (1..kPaletteSize) of a model: its place in the manifest, so a
 // model has the same colour in every figure.

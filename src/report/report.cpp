@@ -10,6 +10,7 @@
 
 #include "common/error.hpp"
 #include "lmgaze_version.hpp"
+#include "report/claims.hpp"
 #include "report/figures.hpp"
 #include "report/gnuplot.hpp"
 #include "report/manifest.hpp"
@@ -269,9 +270,22 @@ std::vector<OutTable> make_tables(const Study& s) {
 
 struct Words {
   std::vector<std::string> divergence, prefix, resemblance, tuning, scaling, ntp, trivial, groups;
+  std::vector<std::string> claims;  // the paper's claims under the bootstrap intervals
 };
 
-Words findings(const Study& s) {
+// "L2H3 0.0123, L0H1 0.0101": the k heads with the highest mean R² alone.
+std::string top_heads(const ResemblanceSeries& r, size_t k) {
+  std::vector<HeadR2> heads = r.heads;
+  std::stable_sort(heads.begin(), heads.end(),
+                   [](const HeadR2& a, const HeadR2& b) { return a.mean_r2 > b.mean_r2; });
+  std::string out;
+  for (size_t i = 0; i < heads.size() && i < k; ++i)
+    out += (i ? ", " : "") + std::string("layer ") + std::to_string(heads[i].layer) + " head " +
+           std::to_string(heads[i].head) + " " + brief(heads[i].mean_r2, 3);
+  return out;
+}
+
+Words findings(const Study& s, const ReportOptions& options) {
   Words w;
   const Manifest& m = s.manifest;
   const double alpha = fit_alpha(s);
@@ -351,7 +365,24 @@ Words findings(const Study& s) {
              ? " (cross-validated R² " + brief(top->best.mean_r2_cv, 3) + ")"
              : "") +
         ". " + (normalised ? "Resemblance" : "Best-layer R²") + " of every model: " + list + ".");
+    w.resemblance.push_back(
+        std::string("The per-layer figure of ") + sg(s, store, group) + " plots " +
+        (relative_depth(s, options.layer_axis, store, group)
+             ? "relative depth, (layer + 0.5) / layers" +
+                   std::string(options.layer_axis == "auto" ? ", because the models differ in depth"
+                                                            : "")
+             : "the layer index" + std::string(options.layer_axis == "auto"
+                                                   ? ", because the models have the same depth"
+                                                   : "")) +
+        ".");
+    for (const auto& r : s.resemblance)
+      if (r.store == store && r.group == group && !r.heads.empty())
+        w.resemblance.push_back("Top heads of " + r.model + " (" + sg(s, store, group) +
+                                ", mean R² of a reader on one head alone): " + top_heads(r, 5) +
+                                ".");
   }
+
+  w.claims = claims_under_intervals(s);
 
   // Instruction tuning: the sentence the issue asks for.
   for (const auto& t : s.tuning) {
@@ -485,7 +516,7 @@ std::string now_utc() {
 std::string index_md(const Study& s, const std::vector<Figure>& figures,
                      const std::vector<OutTable>& tables, const ReportOptions& options) {
   const Manifest& m = s.manifest;
-  const Words w = findings(s);
+  const Words w = findings(s, options);
   std::ostringstream md;
   md << "# lmgaze report: " << (m.name.empty() ? fs::path(m.out).filename().string() : m.name)
      << "\n\n";
@@ -540,6 +571,11 @@ std::string index_md(const Study& s, const std::vector<Figure>& figures,
   for (const auto* list : {&w.tuning, &w.scaling, &w.ntp, &w.groups})
     all.insert(all.end(), list->begin(), list->end());
   md << (all.empty() ? "No statistics were computed in this run.\n\n" : bullets(all));
+  if (!w.claims.empty())
+    md << "### The paper's claims under the bootstrap intervals\n\n"
+       << "Readers resampled with replacement, the same resamples for every model; two "
+          "intervals count as different only when they do not overlap.\n\n"
+       << bullets(w.claims);
 
   md << table("models");
 
@@ -559,8 +595,8 @@ std::string index_md(const Study& s, const std::vector<Figure>& figures,
           "noise ceiling is the model's human resemblance (METHODS.md 5). In-sample R² grows "
           "with the number of heads; the cross-validated R² (folds by sentence) is in the "
           "tables.\n\n"
-       << bullets(w.resemblance) << figs("resemblance") << table("resemblance_best")
-       << table("noise_ceiling");
+       << bullets(w.resemblance) << figs("resemblance") << figs("heads")
+       << table("resemblance_best") << table("noise_ceiling");
   }
   if (!s.tuning.empty()) {
     md << "## 3. Instruction tuning and human resemblance\n\n"
@@ -592,6 +628,9 @@ std::string index_md(const Study& s, const std::vector<Figure>& figures,
 }  // namespace
 
 ReportResult write_report(const ReportOptions& options) {
+  if (options.layer_axis != "auto" && options.layer_axis != "layer" &&
+      options.layer_axis != "depth")
+    throw InputError("--layer-axis must be auto, layer or depth, not '" + options.layer_axis + "'");
   const Manifest manifest = read_manifest(options.out_dir);
   const Study study = read_study(manifest);
   const std::string gnuplot =
@@ -620,7 +659,9 @@ ReportResult write_report(const ReportOptions& options) {
   }
   std::vector<Figure> figures;
   if (options.figures) {
-    figures = make_figures(study);
+    FigureOptions fo;
+    fo.layer_axis = options.layer_axis;
+    figures = make_figures(study, fo);
     for (const auto& f : figures) {
       render(f, dir + "/figures", gnuplot);
       result.figures.push_back(f.name);

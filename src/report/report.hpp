@@ -19,6 +19,9 @@ struct ReportOptions {
   bool figures = true;       // false: tables and index only (gnuplot not needed)
   std::string gnuplot;       // gnuplot executable; empty = find_gnuplot()
   std::string generated_by;  // command line, recorded in index.md
+  // x of the resemblance-per-layer figures: auto (relative depth when the models
+  // differ in depth), layer or depth (figures.hpp).
+  std::string layer_axis = "auto";
 };
 
 struct ReportResult {

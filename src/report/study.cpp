@@ -25,6 +25,13 @@ const NoiseCeiling* Study::ceiling_of(const std::string& store, const std::strin
   return nullptr;
 }
 
+const ResemblanceSeries* Study::resemblance_of(const std::string& model, const std::string& store,
+                                               const std::string& group) const {
+  for (const auto& r : resemblance)
+    if (r.model == model && r.store == store && r.group == group) return &r;
+  return nullptr;
+}
+
 bool Study::simulated(const std::string& store) const {
   const HumanInfo* h = manifest.store(store);
   return h && h->simulated;
@@ -142,6 +149,37 @@ void read_divergence(const Manifest& m, const TableInfo& t, Study* s) {
   s->divergence.push_back(std::move(d));
 }
 
+// resemblance_heads.csv: layer, head, mean_r2 (each reader on one head alone).
+void read_heads(const CsvTable& c, ResemblanceSeries* r) {
+  for (const auto& row : c.rows) {
+    const std::string layer = text(c, row, "layer"), head = text(c, row, "head");
+    if (!is_integer(layer) || !is_integer(head))
+      throw InputError(c.path, row.line, "layer and head must be numbers");
+    r->heads.push_back({std::stoi(layer), std::stoi(head), num(c, row, "mean_r2")});
+  }
+}
+
+// resemblance_bootstrap.csv: the interval of each layer's mean R² and of the
+// resemblance (layer "max"); resamples and seed as recorded.
+void read_bootstrap(const CsvTable& c, ResemblanceSeries* r) {
+  for (const auto& row : c.rows) {
+    const std::string quantity = text(c, row, "quantity"), layer = text(c, row, "layer");
+    const Interval interval{num(c, row, "low"), num(c, row, "high")};
+    r->resamples = static_cast<long>(num(c, row, "resamples"));
+    r->seed = text(c, row, "seed");
+    if (quantity == "resemblance") {
+      r->best.interval = interval;
+    } else if (quantity == "mean_r2") {
+      if (!is_integer(layer))
+        throw InputError(c.path, row.line, "layer '" + layer + "' is not a number");
+      for (auto& l : r->layers)
+        if (l.layer == std::stoi(layer)) l.interval = interval;
+    } else {
+      throw InputError(c.path, row.line, "unknown quantity '" + quantity + "'");
+    }
+  }
+}
+
 void read_resemblance(const Manifest& m, const TableInfo& t, Study* s) {
   const CsvTable c = load(m, t, csv_of(t, {"summary"}));
   ResemblanceSeries r;
@@ -178,6 +216,8 @@ void read_resemblance(const Manifest& m, const TableInfo& t, Study* s) {
     if (r.layers[k].mean_r2 > r.layers[best].mean_r2) best = static_cast<int>(k);
   if (r.best.layer < 0 || r.best.mean_r2 == 0) r.best = r.layers[best];
   r.best.layer = r.layers[best].layer;
+  if (!t.file("heads").empty()) read_heads(load(m, t, t.file("heads")), &r);
+  if (!t.file("bootstrap").empty()) read_bootstrap(load(m, t, t.file("bootstrap")), &r);
   s->resemblance.push_back(std::move(r));
 }
 
@@ -312,6 +352,11 @@ void read_stats_fit(const Manifest& m, const TableInfo& t, Study* s) {
   f.t = num(c, r, "t");
   f.df = num(c, r, "df");
   f.p = num(c, r, "p");
+  if (c.has_column("slope_low")) {
+    f.slope_interval = {num(c, r, "slope_low"), num(c, r, "slope_high")};
+    f.resamples = static_cast<long>(num(c, r, "resamples"));
+    f.seed = text(c, r, "seed");
+  }
   const std::string points = t.file("points");
   if (!points.empty() && fs::exists(points)) {
     const CsvTable pc = stats::read_csv(points);

@@ -3,6 +3,7 @@
 // analysis and stats stages wrote; the report only selects, joins and words them.
 #pragma once
 
+#include <cmath>
 #include <limits>
 #include <string>
 #include <vector>
@@ -28,14 +29,29 @@ struct DivergenceSeries {
   std::string file;
 };
 
+// A bootstrap percentile interval as the analysis wrote it; NaN when the run has none.
+struct Interval {
+  double low = std::numeric_limits<double>::quiet_NaN();
+  double high = std::numeric_limits<double>::quiet_NaN();
+  bool defined() const { return !std::isnan(low) && !std::isnan(high); }
+};
+
 struct ResemblanceRow {
   int layer = 0;
   double mean_r2 = 0, sem_r2 = 0, mean_r2_cv = 0, noise_ceiling = 0, resemblance = 0;
+  Interval interval;  // of mean_r2 (layers) or of resemblance (best), from the bootstrap table
+};
+struct HeadR2 {  // resemblance_heads.csv: mean over readers of the R² on one head alone
+  int layer = 0, head = 0;
+  double mean_r2 = 0;
 };
 struct ResemblanceSeries {
   std::string model, store, group;
   std::vector<ResemblanceRow> layers;  // without the "max" row
   ResemblanceRow best;                 // the "max" row (best layer in `layer`)
+  std::vector<HeadR2> heads;           // empty when the manifest lists no heads table
+  long resamples = 0;                  // bootstrap resamples of readers; 0: no bootstrap table
+  std::string seed;                    // of the bootstrap, as recorded
   std::string file;
 };
 
@@ -94,6 +110,9 @@ struct Fit {
   std::string x, y;  // column names
   long n = 0;
   double slope = 0, slope_se = 0, intercept = 0, r = 0, r_squared = 0, t = 0, df = 0, p = 0;
+  Interval slope_interval;  // bootstrap over readers (`stats fit --bootstrap`); NaN without
+  long resamples = 0;
+  std::string seed;
   std::vector<FitPoint> points;
   std::string file;
 };
@@ -129,6 +148,8 @@ struct Study {
 
   const TrivialSeries* trivial_of(const std::string& model) const;
   const NoiseCeiling* ceiling_of(const std::string& store, const std::string& group) const;
+  const ResemblanceSeries* resemblance_of(const std::string& model, const std::string& store,
+                                          const std::string& group) const;
   bool simulated(const std::string& store) const;
 };
 

@@ -15,6 +15,7 @@
 #include "common/error.hpp"
 #include "report/gnuplot.hpp"
 #include "report/report.hpp"
+#include "report/tables.hpp"
 #include "stats/csv.hpp"
 #include "support/run_command.hpp"
 
@@ -68,6 +69,16 @@ class SyntheticRun : public ::testing::Test {
     put("analysis/resemblance/" + model + ".sim.A/resemblance_summary.csv", s.str());
   }
 
+  // Bootstrap table of one model: each layer's mean R² ± 0.002, the resemblance in [low, high].
+  void bootstrap(const std::string& model, size_t layers, double low, double high) {
+    std::ostringstream s;
+    s << "model,group,quantity,layer,estimate,low,high,resamples,seed\n";
+    for (size_t l = 0; l < layers; ++l)
+      s << model << ",A,mean_r2," << l << ",0.02,0.018,0.022,1000,7\n";
+    s << model << ",A,resemblance,max,0.1," << low << "," << high << ",1000,7\n";
+    put("analysis/resemblance/" + model + ".sim.A/resemblance_bootstrap.csv", s.str());
+  }
+
   void divergence(const std::string& name, const std::string& a, const std::string& b,
                   const std::string& mode, const std::vector<double>& js) {
     std::ostringstream s;
@@ -89,6 +100,23 @@ class SyntheticRun : public ::testing::Test {
     resemblance("m-m", {0.015, 0.020, 0.018, 0.016});
     resemblance("m-l", {0.020, 0.025, 0.031, 0.022});
     resemblance("m-tuned", {0.014, 0.022, 0.015, 0.012});
+    // Resemblance 0.06, 0.1, 0.155, 0.11: the largest model's interval above the
+    // smallest's; the tuned model's interval overlaps its base's.
+    bootstrap("m-s", 2, 0.05, 0.07);
+    bootstrap("m-m", 4, 0.09, 0.11);
+    bootstrap("m-l", 4, 0.14, 0.17);
+    bootstrap("m-tuned", 4, 0.10, 0.12);
+    // Per-head R² of m-l (4 layers x 8 heads): layer 2 head 5 highest, then layer 1 head 0.
+    std::ostringstream heads;
+    heads << "model,group,layer,head,mean_r2,sem_r2\n";
+    for (int l = 0; l < 4; ++l)
+      for (int h = 0; h < 8; ++h)
+        heads << "m-l,A," << l << "," << h << ","
+              << (l == 2 && h == 5   ? 0.03
+                  : l == 1 && h == 0 ? 0.025
+                                     : 0.001 * (l + h))
+              << ",0.001\n";
+    put("analysis/resemblance/m-l.sim.A/resemblance_heads.csv", heads.str());
     divergence("reference", "m-tuned", "m-tuned2", "layer", {0.010, 0.012, 0.011, 0.009});
     divergence("tuning.m-tuned", "m-m", "m-tuned", "layer", {0.020, 0.006, 0.030, 0.008});
     divergence("scaling.m-m.m-l", "m-m", "m-l", "part", {0.05, 0.06, 0.07, 0.08});
@@ -157,7 +185,10 @@ class SyntheticRun : public ::testing::Test {
       t.push_back(
           table(std::string("resemblance/") + m + ".sim.A", "resemblance",
                 std::string("\"model\": \"") + m + "\", \"store\": \"sim\", \"group\": \"A\"",
-                "\"summary\": \"" + dir + "resemblance_summary.csv\""));
+                "\"summary\": \"" + dir + "resemblance_summary.csv\", \"bootstrap\": \"" + dir +
+                    "resemblance_bootstrap.csv\"" +
+                    (std::string(m) == "m-l" ? ", \"heads\": \"" + dir + "resemblance_heads.csv\""
+                                             : std::string())));
       t.push_back(table(
           std::string("trivial/") + m, "trivial_model", std::string("\"model\": \"") + m + "\"",
           std::string("\"summary\": \"analysis/trivial/") + m + "/trivial_summary.csv\""));
@@ -239,8 +270,8 @@ class SyntheticRun : public ::testing::Test {
 TEST_F(SyntheticRun, WritesEveryFigureAsPngAndSvg) {
   const auto r = write_report(options());
   const std::vector<std::string> expected = {
-      "divergence",    "prefix",    "resemblance.sim.A", "tuning.m-tuned.sim.A",
-      "scaling.sim.A", "ntp.sim.A", "trivial",           "trivial_readers"};
+      "divergence", "prefix",  "resemblance.sim.A", "tuning.m-tuned.sim.A", "scaling.sim.A",
+      "ntp.sim.A",  "trivial", "trivial_readers",   "heads.m-l.sim.A"};
   for (const auto& name : expected) {
     SCOPED_TRACE(name);
     EXPECT_NE(std::find(r.figures.begin(), r.figures.end(), name), r.figures.end());
@@ -313,6 +344,62 @@ TEST_F(SyntheticRun, IndexWordsTheStatistics) {
   // The one stage listed as not done is reported, not silently dropped.
   EXPECT_TRUE(contains(md, "Incomplete run"));
   EXPECT_TRUE(contains(md, "divergence/tuning.m-tuned2"));
+  // The claims under the intervals, worded from the bootstrap tables written above.
+  EXPECT_TRUE(contains(md,
+                       "Claim \"larger models resemble human readers more\" (sim A [SIMULATED]): "
+                       "holds under the intervals: the largest model, m-l 0.155 [0.14, 0.17], and "
+                       "the smallest, m-s 0.06 [0.05, 0.07], do not overlap, the largest above"))
+      << md;
+  EXPECT_TRUE(contains(md,
+                       "(m-m → m-tuned, sim A [SIMULATED]): holds under the intervals: the "
+                       "tuned model m-tuned 0.11 [0.1, 0.12] against its base m-m 0.1 "
+                       "[0.09, 0.11] does not lie above it (they overlap)"));
+  // Per-head resemblance: the top heads in order, the map embedded.
+  EXPECT_TRUE(contains(md,
+                       "Top heads of m-l (sim A [SIMULATED], mean R² of a reader on one head "
+                       "alone): layer 2 head 5 0.03, layer 1 head 0 0.025, layer 3 head 7 "
+                       "0.01"));
+  EXPECT_TRUE(contains(md, "figures/heads.m-l.sim.A.png"));
+  // m-s has 2 layers, the others 4: the per-layer figure uses relative depth and says so.
+  EXPECT_TRUE(contains(md,
+                       "plots relative depth, (layer + 0.5) / layers, because the models "
+                       "differ in depth"));
+}
+
+TEST_F(SyntheticRun, LayerAxisOfTheResemblanceFigure) {
+  const fs::path gp = out_ / "report/figures/resemblance.sim.A.gp";
+  write_report(options());  // auto: the depths differ
+  std::string script = slurp(gp);
+  EXPECT_TRUE(contains(script, "relative depth"));
+  // m-s (2 layers) at (l + 0.5) / 2: layer 0 at x = 0.25, layer 1 at 0.75; the
+  // bootstrap intervals are the error bars.
+  EXPECT_TRUE(contains(script, "0.25 0.01 0.018 0.022")) << script;
+  EXPECT_TRUE(contains(script, "0.75 0.012 0.018 0.022"));
+  EXPECT_TRUE(contains(script, "bootstrap percentile interval over readers, 1000 resamples"));
+  ReportOptions o = options();
+  o.layer_axis = "layer";
+  write_report(o);
+  script = slurp(gp);
+  EXPECT_FALSE(contains(script, "relative depth"));
+  EXPECT_TRUE(contains(script, "\n1 0.012 0.018 0.022"));
+  EXPECT_TRUE(contains(index(), "plots the layer index."));
+  o.layer_axis = "deep";
+  EXPECT_THROW(write_report(o), InputError);
+}
+
+TEST_F(SyntheticRun, TuningFigureMarksDirectionAndStandardErrors) {
+  write_report(options());
+  const std::string script = slurp(out_ / "report/figures/tuning.m-tuned.sim.A.gp");
+  // Layer 1 raised (up triangle), layers 0 and 3 lowered (down triangle): one
+  // point each in its own datablock, drawn with different markers.
+  EXPECT_TRUE(contains(script, "title \"significantly higher\"")) << script;
+  EXPECT_TRUE(contains(script, "title \"significantly lower\""));
+  EXPECT_TRUE(contains(script, "pt 9 ps 2"));
+  EXPECT_TRUE(contains(script, "pt 11 ps 2"));
+  // Standard error of the paired difference = |mean_diff / t|: 0.005 / 6.1 at layer 0.
+  EXPECT_TRUE(contains(script, "0 -0.005 " + lmgaze::report::full(0.005 / 6.1))) << script;
+  // The two means carry the resemblance tables' standard errors (0.001).
+  EXPECT_TRUE(contains(script, "0 0.015 0.01 0.001 0.001"));
 }
 
 TEST_F(SyntheticRun, NoWarningWithoutSimulatedReaders) {
