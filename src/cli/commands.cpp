@@ -1,10 +1,20 @@
 #include "cli/commands.hpp"
 
+// The lmgaze front end is built without LibTorch (LMGAZE_MODEL_EXECUTABLE
+// names its partner, src/cli/CMakeLists.txt): there the commands that run a
+// model have no entry, and main.cpp hands them over to the partner.
+#ifdef LMGAZE_MODEL_EXECUTABLE
+#define RUNS_A_MODEL(entry) nullptr
+#else
+#define RUNS_A_MODEL(entry) entry
+#endif
+
 namespace lmgaze::cli {
 
 const std::vector<Subcommand>& subcommands() {
   static const std::vector<Subcommand> table = {
-      {"extract", "word-level attention and next-token loss of a checkpoint -> HDF5", run_extract},
+      {"extract", "word-level attention and next-token loss of a checkpoint -> HDF5",
+       RUNS_A_MODEL(run_extract)},
       {"stats paired", "per-layer paired t-test of two tables (b - a), Bonferroni counts",
        run_stats_paired},
       {"stats groups", "independent two-sample t-test, Student and Welch", run_stats_groups},
@@ -22,9 +32,9 @@ const std::vector<Subcommand>& subcommands() {
       {"trivial", "reliance of heads or readers on the FIRST/SELF/PREV patterns", run_trivial},
       {"ntp", "mean next-token cross-entropy of attention files", run_ntp},
       {"report", "tables, gnuplot figures and index.md of a run (OUT/report/)", run_report},
-      {"run", "run a job file end to end; skips stages that are done", run_run},
-      {"plan", "a job's stage graph, what is done, GPU memory per stage", run_plan},
-      {"check", "compare a job's tables with stored expected tables", run_check},
+      {"run", "run a job file end to end; skips stages that are done", RUNS_A_MODEL(run_run)},
+      {"plan", "a job's stage graph, what is done, GPU memory per stage", RUNS_A_MODEL(run_plan)},
+      {"check", "compare a job's tables with stored expected tables", RUNS_A_MODEL(run_check)},
   };
   return table;
 }

@@ -13,6 +13,8 @@ using Args = std::vector<std::string>;
 struct Subcommand {
   const char* name;
   const char* summary;
+  // Null in the front end for a command that runs a model: main.cpp hands it
+  // over to the executable that holds the model runtime.
   int (*run)(const Args& args);
 };
 

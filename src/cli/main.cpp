@@ -1,13 +1,17 @@
 // lmgaze: does a language model read like a person?
 //
 // The executable is a set of subcommands; every one runs under MPI (a plain
-// `lmgaze ...` is a one-rank MPI job). Errors a user can fix are printed as
+// `lmgaze ...` is a one-rank MPI job). This file is the main of both lmgaze,
+// built without LibTorch, and lmgaze-model, which holds the commands that run
+// a model (src/cli/CMakeLists.txt). Errors a user can fix are printed as
 // one line and give exit code 2; anything unexpected gives exit code 3.
 #include <mpi.h>
 #include <unistd.h>
 
+#include <cerrno>
 #include <csignal>
 #include <cstdlib>
+#include <cstring>
 #include <filesystem>
 #include <iostream>
 #include <string>
@@ -69,9 +73,38 @@ bool launched_by_a_launcher() {
   return false;
 }
 
+#ifdef LMGAZE_MODEL_EXECUTABLE
+// This is the front end, built without LibTorch so that a command that runs no
+// model starts fast. A command that runs one has no entry here: the process
+// becomes the executable beside this one that holds it (same arguments, same
+// environment), before MPI_Init, so that under mpirun or srun every rank turns
+// into it in place and the job goes on as if it had been started directly.
+// Returns only to say that the partner cannot be started.
+[[noreturn]] void hand_over_to_model_executable(char** argv) {
+  std::error_code error;
+  const std::filesystem::path self = std::filesystem::read_symlink("/proc/self/exe", error);
+  const std::string partner = (self.parent_path() / LMGAZE_MODEL_EXECUTABLE).string();
+  if (!error) execv(partner.c_str(), argv);
+  const std::string why = error ? "/proc/self/exe: " + error.message() : std::strerror(errno);
+  std::string model_commands;
+  for (const auto& c : lmgaze::cli::subcommands())
+    if (!c.run) model_commands += std::string(model_commands.empty() ? "" : ", ") + c.name;
+  std::cerr << "lmgaze: " << partner << ": cannot start (" << why
+            << "); the commands that run a model (" << model_commands
+            << ") live in that executable, installed beside lmgaze" << std::endl;
+  std::exit(3);
+}
+#endif
+
 }  // namespace
 
 int main(int argc, char** argv) {
+  std::vector<std::string> words(argv + 1, argv + argc);
+  size_t used = 0;
+  const auto* command = find_command(words, &used);
+#ifdef LMGAZE_MODEL_EXECUTABLE
+  if (command && !command->run) hand_over_to_model_executable(argv);
+#endif
   // Started without mpirun or srun, Open MPI would launch its runtime daemon
   // for this one process (a singleton), which costs about 2 s and serves only
   // process spawning, which lmgaze never does. Isolated, MPI_Init takes
@@ -93,15 +126,12 @@ int main(int argc, char** argv) {
   MPI_Init(&argc, &argv);
   // Every file a command reads is noted; no output may replace one.
   lmgaze::track_inputs(true);
-  std::vector<std::string> words(argv + 1, argv + argc);
   int code = 0;
   if (words.empty() || words[0] == "--help" || words[0] == "-h" || words[0] == "help") {
     print_usage();
   } else if (words[0] == "--version") {
     std::cout << "lmgaze " << LMGAZE_VERSION << "\n";
   } else {
-    size_t used = 0;
-    const auto* command = find_command(words, &used);
     if (!command) {
       code = report("unknown command '" + words[0] + "' (lmgaze --help lists them)", 2);
     } else {
