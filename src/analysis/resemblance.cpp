@@ -42,6 +42,25 @@ void bootstrap_resemblance(const ResemblanceOptions& options, ResemblanceResult&
 
 }  // namespace
 
+std::vector<OptionProblem> validate(const ResemblanceOptions& options,
+                                    const ResemblanceFacts& facts) {
+  std::vector<OptionProblem> problems;
+  const int k = options.cv_folds;
+  if (k == 1 || k < 0)
+    problems.push_back(
+        {"cv", "cross-validation needs at least 2 folds, not " + std::to_string(k) + " (0: none)"});
+  else if (facts.n_sentences >= 0 && k > facts.n_sentences)
+    problems.push_back({"cv", std::to_string(k) +
+                                  " folds need at least as many sentences; the text has " +
+                                  std::to_string(facts.n_sentences)});
+  if (!std::isnan(options.ceiling) && !(options.ceiling > 0 && options.ceiling <= 1))
+    problems.push_back(
+        {"ceiling", "a noise ceiling is in (0, 1], not " + std::to_string(options.ceiling)});
+  if (options.bootstrap < 0)
+    problems.push_back({"bootstrap", "the number of resamples is at least 1 (0: none)"});
+  return problems;
+}
+
 ResemblanceResult run_resemblance(const ResemblanceOptions& options, MPI_Comm comm) {
   int rank = 0;
   MPI_Comm_rank(comm, &rank);
@@ -58,10 +77,7 @@ ResemblanceResult run_resemblance(const ResemblanceOptions& options, MPI_Comm co
   if (n_readers < 1)
     throw InputError(store.path(), "group " + options.group + " has no readers left to fit");
   const SentenceTable& sent = model.sentences();
-  if (options.cv_folds == 1 || options.cv_folds < 0 ||
-      options.cv_folds > static_cast<int>(sent.size()))
-    throw InputError("--cv must be at least 2 and at most the number of sentences (" +
-                     std::to_string(sent.size()) + ")");
+  refuse_first(validate(options, {static_cast<long>(sent.size())}));
   const int folds = std::max(1, options.cv_folds);
 
   // This rank's reader values: Y (pairs × readers) and the missing mask.

@@ -27,6 +27,7 @@
 #include "analysis/cv_layer_choice.hpp"
 #include "analysis/inputs.hpp"
 #include "analysis/noise_ceiling.hpp"
+#include "analysis/validation.hpp"
 
 namespace lmgaze::analysis {
 
@@ -74,6 +75,16 @@ struct ResemblanceResult {  // complete on rank 0
   MissingSummary missing;
   Timing time;
 };
+
+// What is known before the analysis runs; -1: not known.
+struct ResemblanceFacts {
+  long n_sentences = -1;  // sentences of the text both inputs are on
+};
+
+// The options' problems given the facts (empty: none), checked by the command
+// and by `lmgaze run` before its first stage.
+std::vector<OptionProblem> validate(const ResemblanceOptions& options,
+                                    const ResemblanceFacts& facts);
 
 ResemblanceResult run_resemblance(const ResemblanceOptions& options, MPI_Comm comm);
 

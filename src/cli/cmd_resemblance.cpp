@@ -4,6 +4,7 @@
 // analysis/resemblance_analysis.hpp.
 #include <mpi.h>
 
+#include <cmath>
 #include <iostream>
 
 #include "analysis/resemblance_analysis.hpp"
@@ -53,14 +54,13 @@ int run_resemblance(const Args& args) {
   o.exclude = analysis::split_list((*vm)["exclude"].as<std::string>());
   o.cv_folds = (*vm)["cv"].as<int>();
   o.bootstrap = (*vm)["bootstrap"].as<int>();
-  if (o.bootstrap < 0) throw InputError("lmgaze resemblance: --bootstrap must be at least 1");
   o.seed = (*vm)["seed"].as<uint64_t>();
   if (vm->count("ceiling")) {
     o.ceiling = (*vm)["ceiling"].as<double>();
-    if (!(o.ceiling > 0 && o.ceiling <= 1))
-      throw InputError("lmgaze resemblance: --ceiling must be in (0, 1]");
+    if (std::isnan(o.ceiling)) throw InputError("--ceiling: a noise ceiling is in (0, 1], not nan");
   }
   o.ceiling_leave_one_out = (*vm)["ceiling-leave-one-out"].as<bool>();
+  analysis::refuse_first(analysis::validate(o, {}));  // the sentence count: once the file is open
   const std::string out = (*vm)["out"].as<std::string>();
   const std::string label =
       vm->count("label") ? (*vm)["label"].as<std::string>() : analysis::file_label(o.model_path);

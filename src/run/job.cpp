@@ -267,6 +267,7 @@ const Condition* Job::condition(const std::string& name) const {
 Job load_job(const std::string& path) {
   Job job;
   job.path = path;
+  job.analyses.where = {path, 1};
   job.dir = fs::absolute(fs::path(path)).parent_path().lexically_normal().string();
   IniReader reader(path, &job.problems);
   std::vector<Section> sections = reader.read();
@@ -336,6 +337,7 @@ Job load_job(const std::string& path) {
         k.fail("name", "[job] name must be given: letters, digits, '-' and '_' only");
       job.description = k.str("description");
       job.text = resolve(k.str("text"));
+      job.text_where = k.where("text");
       if (const Entry* e = k.find("text")) job_text_written = e->written;
     } else if (s.kind == "output") {
       job.out_dir = resolve(k.str("dir"));
@@ -380,6 +382,7 @@ Job load_job(const std::string& path) {
       HumanSpec h;
       h.name = s.name;
       h.where = section_where(s);
+      for (const Entry& e : s.entries) h.key_lines[e.key] = e.line;
       h.simulate = k.str("simulate");
       h.seed = static_cast<uint64_t>(k.integer("seed", 1, 0));
       h.text = resolve(k.str("text"));
@@ -421,6 +424,8 @@ Job load_job(const std::string& path) {
       job.humans.push_back(h);
     } else if (s.kind == "analyses") {
       AnalysesSpec& a = job.analyses;
+      a.where = section_where(s);
+      for (const Entry& e : s.entries) a.key_lines[e.key] = e.line;
       for (const std::string& w : words(k.str("run", "all"))) {
         if (w == "all") {
           a.run.insert(kAnalyses.begin(), kAnalyses.end());

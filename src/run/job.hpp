@@ -78,6 +78,7 @@ struct HumanSpec {
   std::map<std::string, double> ceiling;  // group -> noise ceiling given (instead of computed)
   bool with_models = false;  // the readers read the job's text: compare with the models
   Where where;
+  std::map<std::string, long> key_lines;  // line of each key given in [human NAME]
 };
 
 struct AnalysesSpec {
@@ -87,6 +88,13 @@ struct AnalysesSpec {
   std::vector<std::string> reference;  // two model names, or empty
   double alpha = 0.05;
   bool ceiling_leave_one_out = false;
+  Where where;                            // [analyses], or line 1 when there is none
+  std::map<std::string, long> key_lines;  // line of each key given
+  // Where `key` was given, else the section.
+  Where where_of(const std::string& key) const {
+    const auto it = key_lines.find(key);
+    return it == key_lines.end() ? where : Where{where.file, it->second};
+  }
 };
 
 // Every analysis `run = ...` may name ("all" = every one).
@@ -107,6 +115,7 @@ struct Job {
   std::string name;
   std::string description;
   std::string text;  // absolute; the corpus the models read
+  Where text_where;  // its line in the job file
   std::string out_dir;
   bool report = true;
   int max_tokens = 64;  // tokens per sentence (prefix included) assumed by plan's memory estimate

@@ -30,6 +30,7 @@
 #include "run/lock.hpp"
 #include "run/record.hpp"
 #include "run/select.hpp"
+#include "run/validate.hpp"
 #include "stats/csv.hpp"
 
 namespace fs = std::filesystem;
@@ -273,12 +274,14 @@ std::vector<StageState> decide(const Graph& graph, const std::string& out_dir, b
 int run_job(const Job& job, const Graph& graph, CommandLookup commands, const RunOptions& options,
             MPI_Comm comm) {
   const int rank = mpi::rank(comm), ranks = mpi::size(comm);
-  if (!job.problems.empty()) {
-    const Problem& p = job.problems.front();
+  // Everything the job file and the inputs show, before any stage runs.
+  const std::vector<Problem> problems = all_problems(job, graph);
+  if (!problems.empty()) {
+    const Problem& p = problems.front();
     std::string more;
-    if (job.problems.size() > 1)
-      more = " (and " + std::to_string(job.problems.size() - 1) +
-             " more problems: lmgaze plan --job " + job.path + " lists them)";
+    if (problems.size() > 1)
+      more = " (and " + std::to_string(problems.size() - 1) + " more problems: lmgaze plan --job " +
+             job.path + " lists them)";
     throw InputError(p.where.file, p.where.line, p.what + more);
   }
   StopSignals signals;
@@ -516,12 +519,13 @@ void print_plan(const Job& job, const Graph& graph, const std::vector<StageState
     for (const auto& n : graph.notes) out << "  " << n << "\n";
   }
   out << "\n";
-  if (job.problems.empty()) {
+  const std::vector<Problem> problems = all_problems(job, graph);
+  if (problems.empty()) {
     out << "ready to run: lmgaze run --job " << job.path << "\n";
   } else {
-    out << "cannot run yet (" << job.problems.size() << " problem"
-        << (job.problems.size() > 1 ? "s" : "") << "):\n";
-    for (const auto& p : job.problems) out << "  " << p.str() << "\n";
+    out << "cannot run yet (" << problems.size() << " problem" << (problems.size() > 1 ? "s" : "")
+        << "):\n";
+    for (const auto& p : problems) out << "  " << p.str() << "\n";
   }
 }
 
