@@ -12,10 +12,13 @@ int run_human_import(const Args& args) {
   CommandSpec spec{
       "human import",
       "human import (--text FILE | --sentences CSV) (--fixations CSV | --saccades CSV "
-      "[--saccade-durations CSV]) --out HUMAN.h5 [--exclude GROUP:SUBJECT ...]",
+      "[--saccade-durations CSV]) --out HUMAN.h5 [--exclude GROUP:SUBJECT ...]\n"
+      "       [--format plain|eyelink|pymovements] [--columns ROLE=COLUMN,...] [--word-base 0|1]\n"
+      "       [--delimiter comma|tab] [--trials TRIALS.csv] [--groups GROUPS.csv]",
       "Reads eye-tracking fixations (per reader) or saccade matrices (e.g. the Reading Brain\n"
       "group means), validates every row against the sentences and writes one HDF5 human store\n"
-      "with per-group count (and duration) views in the packed tril layout. Bad input: one line\n"
+      "with per-group count (and duration) views in the packed tril layout and, from fixations,\n"
+      "per-word reading measures. Bad input: one line\n"
       "naming file and line, exit 2, no output left behind."};
   human::ImportOptions o;
   po::options_description options;
@@ -24,6 +27,19 @@ int run_human_import(const Args& args) {
       "instead of --text: CSV with article, sentence, n_words (shape only, no words)")(
       "fixations", po::value(&o.fixations),
       "fixations CSV: group, subject, article, sentence, fixation, word, [duration_ms]")(
+      "format", po::value(&o.format),
+      "layout of --fixations: plain (default), eyelink (alias eyelink-fixation-report: a Data "
+      "Viewer fixation report) or pymovements (fixation events with areas of interest)")(
+      "columns", po::value(&o.columns),
+      "ROLE=COLUMN,... over the format's names; roles: subject, group, article, sentence, trial, "
+      "fixation, word, duration_ms, event")(
+      "word-base", po::value(&o.word_base),
+      "0 or 1: the index of a sentence's first word in the "
+      "word column (default: the format's; plain 0, eyelink 1, pymovements 0)")(
+      "delimiter", po::value(&o.delimiter), "comma or tab (default: told by the header)")(
+      "trials", po::value(&o.trials),
+      "CSV trial, article, sentence[, subject]: the sentence each trial shows")(
+      "groups", po::value(&o.groups), "CSV subject, group: each reader's group")(
       "saccades", po::value(&o.saccades),
       "saccade-count matrices CSV: group, subject, article, sentence, from_word, to_word, value")(
       "saccade-durations", po::value(&o.saccade_durations),

@@ -4,6 +4,7 @@
 #include <cstdio>
 
 #include "common/error.hpp"
+#include "human/reading_measures.hpp"
 #include "io/atomic_output.hpp"
 #include "lmgaze_version.hpp"
 
@@ -106,6 +107,33 @@ std::vector<double> HumanStore::read(const std::string& group, const std::string
   return out;
 }
 
+bool HumanStore::has_measures(const std::string& group) const {
+  subjects(group);  // InputError for an unknown group
+  return file_.exists(group_path(group) + "/measures/" + human::kMeasureNames[0]);
+}
+
+std::vector<double> HumanStore::read_measure(const std::string& group,
+                                             const std::string& measure) const {
+  const auto& subj = subjects(group);
+  if (!has_measures(group))
+    throw InputError(path(), "group " + group +
+                                 " has no reading measures (a store made from saccade matrices, "
+                                 "or by an lmgaze before reading measures: import the fixations "
+                                 "again)");
+  const std::string ds = group_path(group) + "/measures/" + measure;
+  if (!file_.exists(ds)) throw InputError(path(), "no reading measure " + ds);
+  const int64_t n_words = human::word_offsets(sentences_).back();
+  const h5::Shape2 shape = file_.matrix_shape(ds);
+  if (shape.rows != static_cast<int64_t>(subj.size()) || shape.cols != n_words)
+    throw InputError(path(), ds + " has shape [" + std::to_string(shape.rows) + ", " +
+                                 std::to_string(shape.cols) + "], expected [" +
+                                 std::to_string(subj.size()) + ", " + std::to_string(n_words) +
+                                 "]");
+  std::vector<double> out(static_cast<size_t>(shape.rows * shape.cols));
+  if (!out.empty()) file_.read_block<double>(ds, 0, 0, shape, out.data());
+  return out;
+}
+
 std::string HumanStore::attribute(const std::string& name) const {
   if (!file_.has_attr(name)) throw InputError(path(), "human store has no attribute " + name);
   try {
@@ -160,6 +188,16 @@ void write_store(const std::string& path, const SentenceTable& sentences, const 
       if (!g.off_word_fixations.empty()) {
         f.write_vector<int64_t>(gp + "/off_word_fixations", g.off_word_fixations);
         f.write_vector<int64_t>(gp + "/uncounted_transitions", g.uncounted_transitions);
+      }
+      if (!g.measures.empty()) {
+        const auto n_words = human::word_offsets(sentences).back();
+        for (size_t m = 0; m < kMeasures; ++m) {
+          const std::string ds = gp + "/measures/" + kMeasureNames[m];
+          if (g.measures[m].size() != static_cast<size_t>(rows * n_words))
+            throw std::logic_error("human store: " + ds + " has the wrong size");
+          f.create_matrix<double>(ds, {rows, n_words});
+          f.write_block<double>(ds, 0, 0, {rows, n_words}, g.measures[m].data());
+        }
       }
       if (!g.mean_n_readers.empty())
         f.write_vector<int64_t>(gp + "/mean_n_readers", g.mean_n_readers);

@@ -16,6 +16,9 @@
 //   /groups/<G>/upper_duration    float64 [n_subjects, n_pairs]  tril(D^T)
 //   /groups/<G>/off_word_fixations     int64 [n_subjects]  (fixations input only)
 //   /groups/<G>/uncounted_transitions  int64 [n_subjects]  (fixations input only)
+//   /groups/<G>/measures/<M>      float64 [n_subjects, n_words]  reading measures
+//                                 ffd gd trt nfix skip reg_in reg_out (fixations
+//                                 input only; absent in older stores)
 //   /groups/<G>/mean_n_readers         int64 [n_sentences] (group-mean stores only)
 #pragma once
 
@@ -42,6 +45,10 @@ class HumanStore {
   // `view` may also be "upper_count" / "upper_duration" where the store has them.
   std::vector<double> read(const std::string& group, const std::string& view, size_t subject_begin,
                            size_t subject_end, size_t s_begin, size_t s_end) const;
+  // Reading measures (METHODS.md 11): whether the group has them, and one as
+  // [n_subjects, n_words] row-major (words of all sentences in corpus order).
+  bool has_measures(const std::string& group) const;
+  std::vector<double> read_measure(const std::string& group, const std::string& measure) const;
   std::string attribute(const std::string& name) const;  // string attrs like text_kind, excluded
   bool simulated() const;
 
@@ -78,8 +85,8 @@ struct StoreMeta {
   std::string data_kind;    // "fixations" | "saccades"
   std::string data_source;  // the data file(s), "; "-separated
   bool simulated = false;
-  std::string excluded;   // "L1:1,L2:7" or ""
-  std::string mean_of;    // "" or the per-reader store a group-mean store was made from
+  std::string excluded;  // "L1:1,L2:7" or ""
+  std::string mean_of;   // "" or the per-reader store a group-mean store was made from
 };
 
 // One group in memory, in the store's layout.
@@ -91,6 +98,10 @@ struct GroupData {
   std::vector<double> duration, upper_duration;  // empty when there is no duration view
   // [n_subjects]; empty unless built from fixations.
   std::vector<int64_t> off_word_fixations, uncounted_transitions;
+  // Reading measures (fixations input only): one [n_subjects, n_words] array
+  // per name of kMeasureNames (human/reading_measures.hpp); NaN where the
+  // reader has no data for the sentence.
+  std::vector<std::vector<double>> measures;
   // [n_sentences]; group-mean stores only: readers averaged per sentence.
   std::vector<int64_t> mean_n_readers;
 };

@@ -6,12 +6,17 @@
 #include <set>
 
 #include "common/corpus.hpp"
+#include "common/csv.hpp"
 #include "common/error.hpp"
 #include "common/tril.hpp"
-#include "human/csv.hpp"
+#include "human/fixation_layout.hpp"
+#include "human/reading_measures.hpp"
 #include "human/saccades.hpp"
 
 namespace lmgaze::human {
+
+// The human side's CSV files: comma- or tab-separated (told by the header), no
+// comment lines.
 
 // ---- sentences --------------------------------------------------------------
 
@@ -43,7 +48,7 @@ TextShape load_text(const std::string& path) {
 }
 
 TextShape load_sentences_csv(const std::string& path) {
-  CsvReader csv(path);
+  CsvReader csv(path, human_csv_options());
   const size_t c_article = csv.require("article"), c_sentence = csv.require("sentence"),
                c_words = csv.require("n_words");
   TextShape t;
@@ -128,23 +133,52 @@ struct Cell {
   int64_t filled = 0;
   int max_index = -1;
   int64_t off_word = 0, uncounted = 0;
+  std::vector<WordMeasures> measures;  // [n] (fixations input only)
 };
 
 // group -> subject -> sentence -> cell
 using Cells = std::map<std::string, std::map<std::string, std::map<size_t, Cell>>>;
 
-// Columns every data file shares, and their checks.
+// Columns every data file shares, and their checks. The group comes from a
+// column or from GROUPS.csv, the sentence from article and sentence columns
+// or from a trial column and TRIALS.csv.
 struct RowColumns {
-  size_t group, subject, article, sentence;
-  long n_words, simulated;  // optional (-1)
+  size_t subject;
+  long group, article, sentence, trial;  // -1: resolved through a mapping
+  long n_words, simulated;               // optional (-1)
 };
 
-RowColumns common_columns(const CsvReader& csv) {
+std::string role_column(const std::map<std::string, std::string>& names, const std::string& role) {
+  auto it = names.find(role);
+  return it == names.end() ? role : it->second;
+}
+
+RowColumns locate_columns(const CsvReader& csv, const std::map<std::string, std::string>& names,
+                          const TrialMap& trials, const GroupMap& groups) {
   RowColumns c;
-  c.group = csv.require("group");
-  c.subject = csv.require("subject");
-  c.article = csv.require("article");
-  c.sentence = csv.require("sentence");
+  c.subject = csv.require(role_column(names, "subject"));
+  c.group = names.count("group") ? csv.find(names.at("group")) : -1;
+  if (c.group >= 0 && !groups.empty())
+    throw InputError(csv.source(), 1,
+                     "column '" + names.at("group") + "' and --groups " + groups.path() +
+                         " both give the groups: give one");
+  if (c.group < 0 && groups.empty())
+    c.group = static_cast<long>(csv.require(role_column(names, "group")));
+  const std::string article = role_column(names, "article"),
+                    sentence = role_column(names, "sentence");
+  c.article = csv.find(article);
+  c.sentence = csv.find(sentence);
+  c.trial = -1;
+  if (trials.empty()) {
+    c.article = static_cast<long>(csv.require(article));
+    c.sentence = static_cast<long>(csv.require(sentence));
+  } else {
+    if (c.article >= 0 || c.sentence >= 0)
+      throw InputError(csv.source(), 1,
+                       "columns '" + article + "'/'" + sentence + "' and --trials " +
+                           trials.path() + " both give the sentence read: give one");
+    c.trial = static_cast<long>(csv.require(role_column(names, "trial")));
+  }
   c.n_words = csv.find("n_words");
   c.simulated = csv.find("simulated");
   return c;
@@ -159,21 +193,41 @@ struct RowKey {
 // Checks group, subject, the sentence (and n_words, simulated when present).
 class RowChecker {
  public:
-  explicit RowChecker(const TextShape& text) : text_(text) {}
+  RowChecker(const TextShape& text, const TrialMap& trials, const GroupMap& groups)
+      : text_(text), trials_(trials), groups_(groups) {}
 
   RowKey check(const CsvReader& csv, const RowColumns& c) {
     RowKey k;
-    k.group = csv.field(c.group);
     k.subject = csv.field(c.subject);
-    if (k.group.empty()) csv.fail("empty group");
-    if (k.group.find('/') != std::string::npos || k.group == "." || k.group == "..")
-      csv.fail("group '" + k.group + "' cannot name an HDF5 group (no '/', '.' or '..')");
-    if (k.subject.empty()) csv.fail("empty subject");
-    const int64_t a = csv.integer(c.article), s = csv.integer(c.sentence);
-    const long found = text_.find(a, s);
-    if (found < 0)
-      csv.fail("sentence " + sentence_name(a, s) + " is not in " + text_.source + " (" +
-               std::to_string(text_.table.size()) + " sentences)");
+    if (k.subject.empty() || csv.missing(c.subject)) csv.fail("empty subject");
+    if (c.group >= 0) {
+      k.group = csv.field(static_cast<size_t>(c.group));
+    } else {
+      const std::string* g = groups_.find(k.subject);
+      if (!g) csv.fail("subject " + k.subject + " is not in " + groups_.path());
+      k.group = *g;
+    }
+    const std::string problem = group_name_problem(k.group);
+    if (!problem.empty()) csv.fail(problem);
+    long found = -1;
+    int64_t a = 0, s = 0;
+    if (c.trial >= 0) {
+      const std::string trial = csv.field(static_cast<size_t>(c.trial));
+      if (csv.missing(static_cast<size_t>(c.trial))) csv.fail("empty trial");
+      found = trials_.find(k.subject, trial);
+      if (found < 0)
+        csv.fail("trial " + trial + (trials_.per_subject() ? " of subject " + k.subject : "") +
+                 " maps to no sentence: it is not in " + trials_.path());
+      a = text_.table.article[static_cast<size_t>(found)];
+      s = text_.table.index[static_cast<size_t>(found)];
+    } else {
+      a = csv.integer(static_cast<size_t>(c.article));
+      s = csv.integer(static_cast<size_t>(c.sentence));
+      found = text_.find(a, s);
+      if (found < 0)
+        csv.fail("sentence " + sentence_name(a, s) + " is not in " + text_.source + " (" +
+                 std::to_string(text_.table.size()) + " sentences)");
+    }
     k.sentence = static_cast<size_t>(found);
     k.n = text_.table.n_words[k.sentence];
     if (c.n_words >= 0) {
@@ -221,10 +275,30 @@ class RowChecker {
     return static_cast<int>(w);
   }
 
+  // The word of a fixation row, counted from `base` in the file: a missing
+  // value (or -1 where words count from 0) is a fixation off the words.
+  int fixated_word(const CsvReader& csv, size_t column, const RowKey& k, int base) const {
+    if (csv.missing(column)) return -1;
+    if (base == 0) return word(csv, column, k, csv.table().header[column], true);
+    const int64_t raw = csv.integer(column);
+    const std::string name = csv.table().header[column];
+    if (raw < 1)
+      csv.fail(name + " " + csv.field(column) +
+               ": interest areas are numbered from 1 here (--word-base 1); a fixation off the " +
+               "words has a missing value");
+    if (raw > k.n)
+      csv.fail("interest area " + std::to_string(raw) + " (" + name +
+               ") does not exist in sentence " + text_.table.name(k.sentence) + ", which has " +
+               std::to_string(k.n) + " words in " + text_.source);
+    return static_cast<int>(raw - 1);
+  }
+
   bool simulated() const { return simulated_ == 1; }
 
  private:
   const TextShape& text_;
+  const TrialMap& trials_;
+  const GroupMap& groups_;
   std::map<size_t, std::pair<int64_t, long>> n_words_seen_;
   int64_t simulated_ = -1;
   long simulated_line_ = 0;
@@ -239,6 +313,8 @@ std::vector<GroupData> assemble(const Cells& cells, const SentenceTable& table, 
                                 bool with_fixation_counts) {
   std::vector<GroupData> groups;
   const auto n_pairs = static_cast<size_t>(table.n_pairs());
+  const std::vector<int64_t> word_at = word_offsets(table);
+  const auto n_words = static_cast<size_t>(word_at.back());
   for (const auto& [gname, subjects] : cells) {
     GroupData g;
     g.name = gname;
@@ -254,6 +330,7 @@ std::vector<GroupData> assemble(const Cells& cells, const SentenceTable& table, 
     if (with_fixation_counts) {
       g.off_word_fixations.assign(rows, 0);
       g.uncounted_transitions.assign(rows, 0);
+      g.measures.assign(kMeasures, std::vector<double>(rows * n_words, kNaN));
     }
     for (size_t r = 0; r < rows; ++r) {
       for (const auto& [s, cell] : subjects.at(g.subjects[r])) {
@@ -267,6 +344,10 @@ std::vector<GroupData> assemble(const Cells& cells, const SentenceTable& table, 
         if (with_fixation_counts) {
           g.off_word_fixations[r] += cell.off_word;
           g.uncounted_transitions[r] += cell.uncounted;
+          for (size_t w = 0; w < cell.measures.size(); ++w)
+            for (size_t m = 0; m < kMeasures; ++m)
+              g.measures[m][r * n_words + static_cast<size_t>(word_at[s]) + w] =
+                  cell.measures[w][m];
         }
       }
     }
@@ -279,22 +360,32 @@ std::vector<GroupData> assemble(const Cells& cells, const SentenceTable& table, 
 
 // ---- fixations ---------------------------------------------------------------
 
-ImportedData read_fixations(const std::string& path, const TextShape& text) {
-  CsvReader csv(path);
-  const RowColumns c = common_columns(csv);
-  const size_t c_fix = csv.require("fixation"), c_word = csv.require("word");
-  const long c_dur = csv.find("duration_ms");
-  RowChecker checker(text);
-  // group -> subject -> sentence -> fixation number -> fixation
-  std::map<std::string, std::map<std::string, std::map<size_t, std::map<int64_t, Fixation>>>>
-      trials;
+ImportedData read_fixations(const std::string& path, const TextShape& text,
+                            const FixationLayout& layout, const TrialMap& trials,
+                            const GroupMap& groups) {
+  CsvReader csv(path, layout.csv);
+  const RowColumns c = locate_columns(csv, layout.column, trials, groups);
+  const size_t c_fix = csv.require(role_column(layout.column, "fixation")),
+               c_word = csv.require(role_column(layout.column, "word"));
+  const long c_dur =
+      layout.column.count("duration_ms") ? csv.find(layout.column.at("duration_ms")) : -1;
+  const long c_event =
+      layout.column.count("event") ? static_cast<long>(csv.require(layout.column.at("event"))) : -1;
+  RowChecker checker(text, trials, groups);
+  // group -> subject -> sentence -> fixation number (or onset) -> fixation
+  std::map<std::string, std::map<std::string, std::map<size_t, std::map<double, Fixation>>>>
+      trials_read;
   long rows = 0;
   while (csv.next()) {
+    // pymovements: saccades, blinks, ... share the table; only fixations count.
+    if (c_event >= 0 && csv.field(static_cast<size_t>(c_event)).rfind("fixation", 0) != 0) continue;
     ++rows;
     const RowKey k = checker.check(csv, c);
     Fixation f;
-    f.order = csv.integer(c_fix);
-    f.word = checker.word(csv, c_word, k, "word", true);
+    const double order =
+        layout.order_by_time ? csv.number(c_fix) : static_cast<double>(csv.integer(c_fix));
+    f.order = static_cast<int64_t>(order);
+    f.word = checker.fixated_word(csv, c_word, k, layout.word_base);
     f.line = csv.line();
     if (c_dur >= 0) {
       f.duration_ms = csv.number(static_cast<size_t>(c_dur));
@@ -303,10 +394,10 @@ ImportedData read_fixations(const std::string& path, const TextShape& text) {
       if (!(f.duration_ms > 0 && f.duration_ms <= kMaxFixationMs))
         csv.fail("duration_ms " + csv.field(c_dur) + " out of range" + range);
     }
-    auto& trial = trials[k.group][k.subject][k.sentence];
-    auto [it, fresh] = trial.emplace(f.order, f);
+    auto& trial = trials_read[k.group][k.subject][k.sentence];
+    auto [it, fresh] = trial.emplace(order, f);
     if (!fresh)
-      csv.fail("duplicate fixation " + std::to_string(f.order) + " in the trial of " +
+      csv.fail("duplicate fixation " + csv.field(c_fix) + " in the trial of " +
                reader_name(k.group, k.subject) + " on sentence " + text.table.name(k.sentence) +
                " (first at line " + std::to_string(it->second.line) + ")");
     if (static_cast<double>(trial.size()) > kMaxTrialFixations)
@@ -315,14 +406,21 @@ ImportedData read_fixations(const std::string& path, const TextShape& text) {
   }
   if (rows == 0) throw InputError(path, "fixations CSV holds no data rows");
 
+  const bool with_duration = c_dur >= 0;
   Cells cells;
-  for (const auto& [g, subjects] : trials)
+  for (const auto& [g, subjects] : trials_read)
     for (const auto& [subj, sentences] : subjects)
       for (const auto& [s, trial] : sentences) {
-        std::vector<Fixation> fixations;
-        for (const auto& [order, f] : trial) fixations.push_back(f);
-        TrialMatrices m = saccade_matrices(std::move(fixations), text.table.n_words[s]);
+        std::vector<Fixation> fixations;  // in time order
+        for (const auto& [order, f] : trial) {
+          fixations.push_back(f);
+          // Onsets are times, not numbers: their rank is the fixation number.
+          if (layout.order_by_time) fixations.back().order = static_cast<int64_t>(fixations.size());
+        }
+        const int n = text.table.n_words[s];
         Cell& cell = cells[g][subj][s];
+        cell.measures = reading_measures(fixations, n, with_duration);
+        TrialMatrices m = saccade_matrices(std::move(fixations), n);
         cell.n = m.n;
         cell.count = std::move(m.count);
         cell.duration = std::move(m.duration);
@@ -330,7 +428,7 @@ ImportedData read_fixations(const std::string& path, const TextShape& text) {
         cell.uncounted = m.uncounted;
       }
   ImportedData data;
-  data.has_duration = c_dur >= 0;
+  data.has_duration = with_duration;
   data.simulated = checker.simulated();
   data.groups = assemble(cells, text.table, data.has_duration, true);
   return data;
@@ -344,11 +442,13 @@ namespace {
 // `limit`: the largest plausible value (human_store.hpp); `what` names it.
 Cells read_saccade_file(const std::string& path, const TextShape& text, double limit,
                         const std::string& what, bool* simulated) {
-  CsvReader csv(path);
-  const RowColumns c = common_columns(csv);
+  CsvReader csv(path, human_csv_options());
+  const TrialMap no_trials;
+  const GroupMap no_groups;
+  const RowColumns c = locate_columns(csv, {}, no_trials, no_groups);
   const size_t c_from = csv.require("from_word"), c_to = csv.require("to_word"),
                c_value = csv.require("value");
-  RowChecker checker(text);
+  RowChecker checker(text, no_trials, no_groups);
   Cells cells;
   long rows = 0;
   while (csv.next()) {
@@ -500,6 +600,10 @@ std::string apply_exclusions(std::vector<GroupData>& groups,
     erase_row(g->upper_count);
     erase_row(g->duration);
     erase_row(g->upper_duration);
+    for (auto& m : g->measures) {
+      const size_t n_words = m.size() / g->subjects.size();
+      m.erase(m.begin() + r * n_words, m.begin() + (r + 1) * n_words);
+    }
     if (!g->off_word_fixations.empty()) {
       g->off_word_fixations.erase(g->off_word_fixations.begin() + r);
       g->uncounted_transitions.erase(g->uncounted_transitions.begin() + r);
@@ -513,7 +617,9 @@ std::string apply_exclusions(std::vector<GroupData>& groups,
 }
 
 std::vector<std::string> missing_data_notes(const std::vector<GroupData>& groups,
-                                            const SentenceTable& sentences) {
+                                            const SentenceTable& sentences,
+                                            size_t* partial_readers) {
+  if (partial_readers) *partial_readers = 0;
   std::vector<std::string> notes;
   const auto n_pairs = static_cast<size_t>(sentences.n_pairs());
   // Articles as [first sentence, end).
@@ -525,6 +631,16 @@ std::vector<std::string> missing_data_notes(const std::vector<GroupData>& groups
   for (const auto& g : groups) {
     std::vector<int> readers_with(sentences.size(), 0);
     for (size_t r = 0; r < g.subjects.size(); ++r) {
+      size_t articles_read = 0;
+      for (const auto& [b, e] : articles) {
+        for (size_t s = b; s < e; ++s)
+          if (!std::isnan(g.count[r * n_pairs + sentences.pair_offset[s]])) {
+            ++articles_read;
+            break;
+          }
+      }
+      if (partial_readers && articles_read > 0 && articles_read < articles.size())
+        ++*partial_readers;
       for (const auto& [b, e] : articles) {
         size_t missing = 0;
         for (size_t s = b; s < e; ++s) {
@@ -562,6 +678,12 @@ void import_human(const ImportOptions& o, std::ostream& log) {
   if (!o.saccade_durations.empty() && o.saccades.empty())
     throw InputError("lmgaze human import: --saccade-durations needs --saccades (the counts)");
   if (o.out.empty()) throw InputError("lmgaze human import: --out HUMAN.h5 is required");
+  const bool layout_given = !o.format.empty() || !o.columns.empty() || !o.word_base.empty() ||
+                            !o.delimiter.empty() || !o.trials.empty() || !o.groups.empty();
+  if (layout_given && o.fixations.empty())
+    throw InputError(
+        "lmgaze human import: --format, --columns, --word-base, --delimiter, --trials and "
+        "--groups describe a fixation report (--fixations)");
 
   const TextShape text = o.text.empty() ? load_sentences_csv(o.sentences) : load_text(o.text);
   StoreMeta meta;
@@ -569,7 +691,10 @@ void import_human(const ImportOptions& o, std::ostream& log) {
   meta.text_source = text.source;
   ImportedData data;
   if (!o.fixations.empty()) {
-    data = read_fixations(o.fixations, text);
+    const FixationLayout layout = fixation_layout(o.format, o.columns, o.word_base, o.delimiter);
+    const TrialMap trials = o.trials.empty() ? TrialMap() : TrialMap(o.trials, text);
+    const GroupMap groups = o.groups.empty() ? GroupMap() : GroupMap(o.groups);
+    data = read_fixations(o.fixations, text, layout, trials, groups);
     meta.data_kind = "fixations";
     meta.data_source = o.fixations;
   } else {
@@ -581,7 +706,8 @@ void import_human(const ImportOptions& o, std::ostream& log) {
   meta.simulated = data.simulated;
   meta.excluded =
       apply_exclusions(data.groups, o.exclude, o.fixations.empty() ? o.saccades : o.fixations);
-  for (const auto& note : missing_data_notes(data.groups, text.table))
+  size_t partial_readers = 0;
+  for (const auto& note : missing_data_notes(data.groups, text.table, &partial_readers))
     log << "note: " << note << "\n";
   write_store(o.out, text.table, meta, data.groups);
 
@@ -590,7 +716,11 @@ void import_human(const ImportOptions& o, std::ostream& log) {
   for (size_t i = 0; i < data.groups.size(); ++i)
     log << (i ? ", " : "") << "group " << data.groups[i].name << " "
         << data.groups[i].subjects.size() << " readers";
-  log << "; excluded: " << (meta.excluded.empty() ? "none" : meta.excluded) << "\n";
+  log << "; excluded: " << (meta.excluded.empty() ? "none" : meta.excluded);
+  if (partial_readers > 0)
+    log << "; " << partial_readers << " reader" << (partial_readers == 1 ? "" : "s")
+        << " with data in only some articles";
+  log << "\n";
   if (meta.simulated) log << "note: these readers are SIMULATED (not eye-tracking data)\n";
 }
 

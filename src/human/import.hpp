@@ -43,7 +43,15 @@ struct ImportedData {
   bool simulated = false;  // a `simulated` column said 1
 };
 
-ImportedData read_fixations(const std::string& path, const TextShape& text);
+struct FixationLayout;
+class TrialMap;
+class GroupMap;
+
+// Fixations in `layout` (human/fixation_layout.hpp); sentences through
+// `trials` and groups through `groups` where those are not empty.
+ImportedData read_fixations(const std::string& path, const TextShape& text,
+                            const FixationLayout& layout, const TrialMap& trials,
+                            const GroupMap& groups);
 // `duration_path` may be empty (count view only).
 ImportedData read_saccades(const std::string& count_path, const std::string& duration_path,
                            const TextShape& text);
@@ -56,14 +64,23 @@ std::string apply_exclusions(std::vector<GroupData>& groups,
                              const std::string& data_source);
 
 // One line per reader with no data for a whole article or for some sentences
-// of one, and per sentence no reader of a group has data for.
+// of one, and per sentence no reader of a group has data for. When
+// `partial_readers` is given, it receives the number of readers with data in
+// only some of the articles.
 std::vector<std::string> missing_data_notes(const std::vector<GroupData>& groups,
-                                            const SentenceTable& sentences);
+                                            const SentenceTable& sentences,
+                                            size_t* partial_readers = nullptr);
 
 struct ImportOptions {
   std::string text;               // --text
   std::string sentences;          // --sentences
   std::string fixations;          // --fixations
+  std::string format;             // --format: plain | eyelink | pymovements
+  std::string columns;            // --columns role=NAME,...
+  std::string word_base;          // --word-base 0 | 1 ("" = the format's)
+  std::string delimiter;          // --delimiter comma | tab ("" = detected)
+  std::string trials;             // --trials TRIALS.csv
+  std::string groups;             // --groups GROUPS.csv
   std::string saccades;           // --saccades
   std::string saccade_durations;  // --saccade-durations
   std::vector<std::string> exclude;

@@ -2,36 +2,22 @@
 //
 // A table is: any number of `#` comment lines (the options a table was made
 // with; kept, in order, as metadata), one header line naming the columns, and
-// one record per line. Fields may be quoted ("a,b", "say ""hi""") and a quoted
-// field may span lines. Blank lines are skipped; a `#` line after the header
-// is kept as metadata too. Every problem is an InputError naming the file and
-// the line, e.g. "runs/a/resemblance.csv:17: 5 fields, the header has 6".
+// one record per line, comma-separated. A `#` line after the header is kept
+// as metadata too. Every problem is an InputError naming the file and the
+// line, e.g. "runs/a/resemblance.csv:17: 5 fields, the header has 6".
 #pragma once
 
 #include <string>
 #include <vector>
 
+#include "common/csv.hpp"
+
 namespace lmgaze::stats {
 
-struct CsvRow {
-  long line = 0;                    // 1-based line where the record starts
-  std::vector<std::string> fields;  // one per header column
-};
-
-struct CsvTable {
-  std::string path;                   // the name errors cite
-  std::vector<std::string> comments;  // comment lines without the leading "# "
-  long header_line = 0;
-  std::vector<std::string> header;
-  std::vector<CsvRow> rows;
-
-  bool has_column(const std::string& name) const;
-  // Index of `name` in the header; InputError at the header line if absent.
-  size_t column(const std::string& name) const;
-  // The field as a number. Empty, "nan", "NaN" and "NA" are missing (NaN);
-  // anything else that is not a whole number is an InputError at the row's line.
-  double number(const CsvRow& row, size_t column) const;
-};
+// Tables are read by the one CSV reader (common/csv.hpp) with `#` comment
+// lines allowed and "", "NA", "nan" read as missing.
+using lmgaze::CsvRow;
+using lmgaze::CsvTable;
 
 CsvTable read_csv(const std::string& path);
 // The same parser on text in memory; `name` stands for the file in errors.

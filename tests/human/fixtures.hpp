@@ -71,7 +71,7 @@ inline std::vector<BadCase> bad_cases() {
   return {
       {"missing_column", "fixations",
        "group,subject,article,sentence,fixation,duration_ms\n" + std::string("L1,1,0,0,1,200\n"), 1,
-       "missing column 'word'"},
+       "no column 'word'"},
       {"non_numeric_fixation", "fixations", fix_header + ok + "L1,1,0,0,two,1,200\n", 3,
        "fixation 'two' is not an integer"},
       {"non_numeric_duration", "fixations", fix_header + ok + "L1,1,0,0,2,1,fast\n", 3,
@@ -92,7 +92,8 @@ inline std::vector<BadCase> bad_cases() {
        3, "mixed sentence lengths for sentence (0, 0)"},
       {"mixed_lengths_sentences_csv", "sentences", "article,sentence,n_words\n0,0,2\n0,0,3\n", 3,
        "mixed sentence lengths for sentence (0, 0)"},
-      {"too_few_fields", "fixations", fix_header + ok + "L1,1,0,0,2\n", 3, "has 5 fields"},
+      {"too_few_fields", "fixations", fix_header + ok + "L1,1,0,0,2\n", 3,
+       "5 fields, the header has 7"},
       {"matrix_not_square", "saccades",
        sac_header + "L1,mean,0,0,0,0,1\nL1,mean,0,0,0,1,1\nL1,mean,0,0,1,1,1\nL1,mean,0,1,0,0,1\n",
        2, "has 3 of the 2 x 2 entries"},
