@@ -1,37 +1,24 @@
 #include "cli/options.hpp"
 
-#include <fstream>
 #include <iostream>
 
 #include "common/error.hpp"
+#include "common/ini.hpp"
 
 namespace lmgaze::cli {
 
-std::vector<std::pair<std::string, std::string>> job_entries(const std::string& job_path,
-                                                             const std::string& command) {
-  std::ifstream in(job_path);
-  if (!in) throw InputError(job_path, "cannot open job file");
-  std::vector<std::pair<std::string, std::string>> entries;
-  std::string line, section;
-  long line_no = 0;
-  while (std::getline(in, line)) {
-    ++line_no;
-    auto trim = [](std::string s) {
-      size_t b = s.find_first_not_of(" \t\r"), e = s.find_last_not_of(" \t\r");
-      return b == std::string::npos ? std::string() : s.substr(b, e - b + 1);
-    };
-    line = trim(line);
-    if (line.empty() || line[0] == '#' || line[0] == ';') continue;
-    if (line[0] == '[') {
-      if (line.back() != ']') throw InputError(job_path, line_no, "unterminated [section]");
-      section = trim(line.substr(1, line.size() - 2));
-      continue;
+std::vector<JobEntry> job_entries(const std::string& job_path, const std::string& command) {
+  const ini::File file = ini::read(job_path, /*top_level_keys=*/true);
+  std::vector<JobEntry> entries;
+  for (const ini::Section& section : file.sections) {
+    if (!section.kind.empty() && section.title() != command) continue;
+    for (const ini::Entry& e : section.entries) {
+      // A variable is refused where it would be used, not in a section meant
+      // for another command (`lmgaze run` reports those itself).
+      for (const ini::UnsetVariable& v : file.unset)
+        if (v.line == e.line) throw InputError(job_path, e.line, "${" + v.name + "} is not set");
+      entries.push_back({e.key, e.value, e.line, !section.kind.empty()});
     }
-    size_t eq = line.find('=');
-    if (eq == std::string::npos) throw InputError(job_path, line_no, "expected key = value");
-    std::string key = trim(line.substr(0, eq)), value = trim(line.substr(eq + 1));
-    if (key.empty()) throw InputError(job_path, line_no, "empty key");
-    if (section.empty() || section == command) entries.emplace_back(key, value);
   }
   return entries;
 }
@@ -74,13 +61,23 @@ std::optional<po::variables_map> parse_options(
     }
     if (vm.count("job")) {
       const std::string job = vm["job"].as<std::string>();
+      std::vector<std::string> known;
+      for (const auto& o : options.options()) known.push_back(o->long_name());
       po::parsed_options from_job(&all);
-      for (const auto& [key, value] : job_entries(job, spec.name)) {
-        if (!all.find_nothrow(key, false)) continue;  // meant for another command
+      for (const JobEntry& e : job_entries(job, spec.name)) {
+        if (!options.find_nothrow(e.key, false)) {
+          // Under [command] every key is the command's; before any section a
+          // key may be another command's, unless it is a near miss of one of
+          // this command's (`batchh` for `batch`), which is refused.
+          if (e.in_command_section || !ini::closest(e.key, known).empty())
+            throw InputError(job, e.line,
+                             ini::unknown_key(e.key, e.in_command_section ? spec.name : "", known));
+          continue;
+        }
         po::option opt;
-        opt.string_key = key;
-        opt.value.push_back(value);
-        opt.original_tokens = {key, value};
+        opt.string_key = e.key;
+        opt.value.push_back(e.value);
+        opt.original_tokens = {e.key, e.value};
         from_job.options.push_back(opt);
       }
       po::store(from_job, vm);  // values already set on the command line win

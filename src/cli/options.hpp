@@ -1,10 +1,12 @@
 // Option parsing shared by every subcommand.
 //
 // Each subcommand declares its options with Boost.Program_options; this adds
-// --help and --job. A job file is INI: keys before any [section] apply to
-// every command that knows them, keys under [name] apply to the subcommand
-// `name` only (and must be known to it). The command line always wins over
-// the job file.
+// --help and --job. A job file is INI (common/ini.hpp, the reader `lmgaze run`
+// uses, with ${VAR} expansion): keys before any [section] apply to every
+// command that knows them (a near miss of one of the command's options is
+// refused as misspelt), keys under [name] apply to the subcommand `name` only
+// and must be known to it; other sections are not read. The command line
+// always wins over the job file.
 #pragma once
 
 #include <boost/program_options.hpp>
@@ -29,9 +31,16 @@ std::optional<po::variables_map> parse_options(
     const std::vector<std::string>& args,
     const po::positional_options_description* positional = nullptr);
 
-// Reads the job file entries that apply to `command` ("human import" reads
-// the [human import] section): (key, value) in file order.
-std::vector<std::pair<std::string, std::string>> job_entries(const std::string& job_path,
-                                                             const std::string& command);
+struct JobEntry {
+  std::string key;
+  std::string value;  // ${VARS} expanded
+  long line = 0;
+  bool in_command_section = false;  // under [command], not before any section
+};
+
+// Reads the job file (common/ini.hpp) entries that apply to `command` ("human
+// import" reads the top and the [human import] section), in file order.
+// InputError "FILE:LINE: ${NAME} is not set" for an unset variable among them.
+std::vector<JobEntry> job_entries(const std::string& job_path, const std::string& command);
 
 }  // namespace lmgaze::cli

@@ -8,17 +8,13 @@
 #include <sstream>
 
 #include "common/error.hpp"
+#include "common/ini.hpp"
 
 namespace fs = std::filesystem;
 
 namespace lmgaze::run {
 
 namespace {
-
-std::string trim(const std::string& s) {
-  const size_t b = s.find_first_not_of(" \t\r"), e = s.find_last_not_of(" \t\r");
-  return b == std::string::npos ? std::string() : s.substr(b, e - b + 1);
-}
 
 std::vector<std::string> words(const std::string& s) {
   std::vector<std::string> out;
@@ -35,114 +31,8 @@ std::vector<std::string> words(const std::string& s) {
   return out;
 }
 
-// One `key = value` line, value with variables expanded.
-struct Entry {
-  std::string key;
-  std::string value;    // expanded
-  std::string written;  // as in the file
-  long line = 0;
-  bool used = false;
-};
-
-// One [section] or [kind NAME].
-struct Section {
-  std::string kind;  // "job", "model", ...
-  std::string name;  // NAME for [model NAME] / [human NAME]; empty otherwise
-  long line = 0;
-  std::vector<Entry> entries;
-};
-
-// Reads the file into sections, expanding ${VAR} and ${VAR:-default}. An unset
-// variable without default expands to "" and is recorded as a problem.
-class IniReader {
- public:
-  IniReader(const std::string& path, std::vector<Problem>* problems)
-      : path_(path), problems_(problems) {}
-
-  std::vector<Section> read() {
-    std::ifstream in(path_);
-    if (!in) throw InputError(path_, "cannot open job file");
-    std::vector<Section> sections;
-    std::string raw;
-    long line_no = 0;
-    while (std::getline(in, raw)) {
-      ++line_no;
-      const std::string line = trim(raw);
-      if (line.empty() || line[0] == '#' || line[0] == ';') continue;
-      if (line[0] == '[') {
-        if (line.back() != ']') throw InputError(path_, line_no, "unterminated [section]");
-        const std::vector<std::string> w = words(line.substr(1, line.size() - 2));
-        if (w.empty() || w.size() > 2)
-          throw InputError(path_, line_no, "expected [section] or [model NAME] / [human NAME]");
-        Section s;
-        s.kind = w[0];
-        s.name = w.size() == 2 ? w[1] : "";
-        s.line = line_no;
-        for (const Section& o : sections)
-          if (o.kind == s.kind && o.name == s.name)
-            throw InputError(path_, line_no,
-                             "[" + trim(line.substr(1, line.size() - 2)) +
-                                 "] appears twice (first at line " + std::to_string(o.line) + ")");
-        sections.push_back(s);
-        continue;
-      }
-      const size_t eq = line.find('=');
-      if (eq == std::string::npos) throw InputError(path_, line_no, "expected key = value");
-      if (sections.empty())
-        throw InputError(path_, line_no, "key outside a section (start with [job])");
-      Entry e;
-      e.key = trim(line.substr(0, eq));
-      e.written = trim(line.substr(eq + 1));
-      e.line = line_no;
-      if (e.key.empty()) throw InputError(path_, line_no, "empty key");
-      for (const Entry& o : sections.back().entries)
-        if (o.key == e.key)
-          throw InputError(
-              path_, line_no,
-              "'" + e.key + "' given twice (first at line " + std::to_string(o.line) + ")");
-      e.value = expand(e.written, line_no);
-      sections.back().entries.push_back(e);
-    }
-    return sections;
-  }
-
- private:
-  std::string expand(const std::string& text, long line) {
-    std::string out;
-    for (size_t i = 0; i < text.size(); ++i) {
-      if (text[i] != '$' || i + 1 >= text.size() || text[i + 1] != '{') {
-        out += text[i];
-        continue;
-      }
-      const size_t close = text.find('}', i);
-      if (close == std::string::npos) throw InputError(path_, line, "unterminated ${...}");
-      std::string inner = text.substr(i + 2, close - i - 2), def;
-      bool has_default = false;
-      const size_t sep = inner.find(":-");
-      if (sep != std::string::npos) {
-        def = inner.substr(sep + 2);
-        inner = inner.substr(0, sep);
-        has_default = true;
-      }
-      const bool ok = !inner.empty() && std::all_of(inner.begin(), inner.end(), [](char c) {
-        return std::isalnum(static_cast<unsigned char>(c)) || c == '_';
-      });
-      if (!ok) throw InputError(path_, line, "bad variable name in '${" + inner + "}'");
-      const char* env = std::getenv(inner.c_str());
-      if (env && *env)
-        out += env;
-      else if (has_default)
-        out += def;
-      else
-        problems_->push_back({{path_, line}, "${" + inner + "} is not set"});
-      i = close;
-    }
-    return out;
-  }
-
-  std::string path_;
-  std::vector<Problem>* problems_;
-};
+using Entry = ini::Entry;
+using Section = ini::Section;
 
 // Typed access to one section's entries; every key must be read, or it is unknown.
 class Keys {
@@ -150,6 +40,7 @@ class Keys {
   Keys(Section& s, const std::string& file) : s_(s), file_(file) {}
 
   const Entry* find(const std::string& key) {
+    asked_.push_back(key);
     for (Entry& e : s_.entries)
       if (e.key == key) {
         e.used = true;
@@ -162,6 +53,7 @@ class Keys {
     return e ? e->value : def;
   }
   bool has(const std::string& key) {
+    asked_.push_back(key);
     for (const Entry& e : s_.entries)
       if (e.key == key) return true;
     return false;
@@ -211,18 +103,17 @@ class Keys {
     }
     return v;
   }
-  // Every key of the section must have been read.
+  // Every key of the section must have been read; an unknown one is named
+  // with the known key nearest to it.
   void finish() const {
     for (const Entry& e : s_.entries)
-      if (!e.used) {
-        const std::string where = s_.name.empty() ? s_.kind : s_.kind + " " + s_.name;
-        throw InputError(file_, e.line, "unknown key '" + e.key + "' in [" + where + "]");
-      }
+      if (!e.used) throw InputError(file_, e.line, ini::unknown_key(e.key, s_.title(), asked_));
   }
 
  private:
   Section& s_;
   std::string file_;
+  std::vector<std::string> asked_;  // the keys this section knows
 };
 
 // "6.7e9", "6.74B", "774M", "471936": a parameter count.
@@ -269,8 +160,10 @@ Job load_job(const std::string& path) {
   job.path = path;
   job.analyses.where = {path, 1};
   job.dir = fs::absolute(fs::path(path)).parent_path().lexically_normal().string();
-  IniReader reader(path, &job.problems);
-  std::vector<Section> sections = reader.read();
+  ini::File file = ini::read(path, /*top_level_keys=*/false);
+  for (const ini::UnsetVariable& v : file.unset)
+    job.problems.push_back({{path, v.line}, "${" + v.name + "} is not set"});
+  std::vector<Section>& sections = file.sections;
 
   // A path value: relative to the job file's directory; "" stays "".
   auto resolve = [&](const std::string& value) -> std::string {
