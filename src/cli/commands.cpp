@@ -21,6 +21,7 @@ const std::vector<Subcommand>& subcommands() {
       {"stats fit", "least-squares line, Pearson r and its p", run_stats_fit},
       {"human import", "fixations or saccade matrices -> validated human store", run_human_import},
       {"human summary", "readers, coverage, regressions, refixations", run_human_summary},
+      {"human measures", "per-word reading measures of a store -> tidy CSV", run_human_measures},
       {"human mean", "group-mean store (subject \"mean\") of a per-reader store", run_human_mean},
       {"human simulate", "fixations CSV of SIMULATED demo readers (L1/L2)", run_human_simulate},
       {"divergence", "Jensen-Shannon divergence of two attention files, by layer or part",

@@ -23,6 +23,7 @@ int run_extract(const Args& args);
 int run_stats_paired(const Args&), run_stats_groups(const Args&), run_stats_fit(const Args&);
 int run_human_import(const Args& args);
 int run_human_summary(const Args& args);
+int run_human_measures(const Args& args);
 int run_human_mean(const Args& args);
 int run_human_simulate(const Args& args);
 int run_divergence(const Args& args);

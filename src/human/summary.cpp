@@ -7,6 +7,7 @@
 #include "common/error.hpp"
 #include "common/tril.hpp"
 #include "human/import.hpp"
+#include "human/reading_measures.hpp"
 
 namespace lmgaze::human {
 
@@ -94,7 +95,18 @@ std::vector<GroupSummary> summarize(const HumanStore& store) {
     data.name = name;
     data.subjects = subjects;
     data.count = lower;
-    g.notes = missing_data_notes({data}, t);
+    g.notes = missing_data_notes({data}, t, &g.partial_readers);
+    if (store.has_measures(name))
+      for (const char* measure : kMeasureNames) {
+        double sum = 0;
+        int64_t n = 0;
+        for (double v : store.read_measure(name, measure))
+          if (!std::isnan(v)) {
+            sum += v;
+            ++n;
+          }
+        g.measure_means.push_back(n > 0 ? sum / static_cast<double>(n) : std::nan(""));
+      }
     out.push_back(std::move(g));
   }
   return out;
@@ -153,6 +165,15 @@ void print_summary(const HumanStore& store, std::ostream& out) {
     if (g.off_word_fixations >= 0)
       out << "  off-word fixations          " << g.off_word_fixations << " ("
           << g.uncounted_transitions << " fixation-to-fixation transitions not counted)\n";
+    if (!g.measure_means.empty()) {
+      const auto& m = g.measure_means;  // ffd gd trt nfix skip reg_in reg_out
+      out << "  reading measures (means)    FFD " << m[0] << " ms, GD " << m[1] << " ms, TRT "
+          << m[2] << " ms, fixations per word " << std::setprecision(2) << m[3]
+          << std::setprecision(1) << ", skipped " << 100 * m[4] << "%, regression-in " << 100 * m[5]
+          << "%, regression-out " << 100 * m[6] << "%\n";
+    }
+    if (g.partial_readers > 0)
+      out << "  readers with data in only some articles: " << g.partial_readers << "\n";
     const size_t shown = std::min<size_t>(g.notes.size(), 20);
     for (size_t i = 0; i < shown; ++i) out << "  note: " << g.notes[i] << "\n";
     if (g.notes.size() > shown)

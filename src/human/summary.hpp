@@ -26,6 +26,10 @@ struct GroupSummary {
   int64_t uncounted_transitions = -1;  // idem
   int64_t mean_readers_min = -1, mean_readers_max = -1;  // mean stores: readers averaged
   std::vector<std::string> notes;                        // readers / sentences without data
+  size_t partial_readers = 0;                            // readers with data in only some articles
+  // Reading measures (stores from fixations): the mean of each (kMeasureNames
+  // order) over the (reader, word) values that are not NaN; empty: none stored.
+  std::vector<double> measure_means;
 };
 
 std::vector<GroupSummary> summarize(const HumanStore& store);
