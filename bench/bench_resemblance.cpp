@@ -1,15 +1,24 @@
-// Benchmark: `lmgaze resemblance` on a problem shaped like LLaMA 65B against
-// the L2 readers: 80 layers x 64 heads, 148 sentences of 6..14 words (~10),
-// 56 readers, synthetic numbers. The paper's pipeline fits one scikit-learn
-// LinearRegression per (layer, reader), 4480 fits; here every layer is one
-// pass of moments over the attention and 56 solves of a 65x65 system.
+// Benchmark: the analyses of `lmgaze resemblance` and `noise-ceiling` on a
+// problem shaped like LLaMA 65B against the L2 readers: 80 layers x 64 heads,
+// 148 sentences of 6..14 words (~10), 56 readers, synthetic numbers. The
+// paper's pipeline fits one scikit-learn LinearRegression per (layer, reader),
+// 4480 fits; here every layer is one pass of moments over the attention and 56
+// solves of a 65x65 system.
 //
-//   bench_resemblance [DIR] [--cv K]    (DIR default: /tmp/lmgaze_bench)
+//   bench_resemblance [DIR] [--cv K] [--bootstrap B] [--splits S]
 //   mpirun -np N bench_resemblance ...  (ranks split the sentences)
+//   (DIR default /tmp/lmgaze_bench; K = 10, B = 1000, S = 100)
 //
-// Prints the time to write the inputs (not part of the analysis) and the
-// analysis wall time split into I/O (reading attention and reader values),
-// arithmetic (moment accumulation), MPI reduction and rank-0 solves.
+// Prints the time to write the inputs (not part of the analysis), then each
+// part on its own:
+//   1. resemblance: in-sample R² of every (layer, reader), the per-head maps
+//      (R² on each head alone, from the same moments) and the paper's ceiling,
+//      split into I/O, arithmetic (moments), MPI reduction and rank-0 solves;
+//   2. the same with K-fold CV: CV R², the layer chosen inside the folds and the
+//      CV (leave-one-out) ceiling;
+//   3. the bootstrap over readers: B resamples of each layer's mean R² and of
+//      the resemblance, from each reader's R² (sufficient statistics, no refit);
+//   4. the split-half ceiling with S seeded splits.
 #include <mpi.h>
 
 #include <chrono>
@@ -18,7 +27,9 @@
 #include <random>
 #include <string>
 
+#include "analysis/bootstrap.hpp"
 #include "analysis/resemblance.hpp"
+#include "analysis/split_half.hpp"
 #include "common/tril.hpp"
 #include "human/human_store.hpp"
 #include "io/attention_file.hpp"
@@ -73,17 +84,28 @@ void write_inputs(const std::string& dir, lmgaze::SentenceTable& table) {
 
 }  // namespace
 
+void print_part(const char* what, double wall, const lmgaze::analysis::Timing& t) {
+  std::printf(
+      "%s: wall %.3f s = io %.3f + arithmetic %.3f + reduce %.3f + solve %.3f "
+      "(+ noise ceiling and setup %.3f)\n",
+      what, wall, t.io, t.math, t.reduce, t.solve, wall - t.io - t.math - t.reduce - t.solve);
+}
+
 int main(int argc, char** argv) {
   MPI_Init(&argc, &argv);
   int rank = 0, size = 1;
   MPI_Comm_rank(MPI_COMM_WORLD, &rank);
   MPI_Comm_size(MPI_COMM_WORLD, &size);
   std::string dir = "/tmp/lmgaze_bench";
-  int cv = 0;
+  int cv = 10, resamples = 1000, splits = 100;
   for (int i = 1; i < argc; ++i) {
     const std::string a = argv[i];
     if (a == "--cv" && i + 1 < argc)
       cv = std::stoi(argv[++i]);
+    else if (a == "--bootstrap" && i + 1 < argc)
+      resamples = std::stoi(argv[++i]);
+    else if (a == "--splits" && i + 1 < argc)
+      splits = std::stoi(argv[++i]);
     else
       dir = a;
   }
@@ -100,24 +122,86 @@ int main(int argc, char** argv) {
           seconds_since(t0));
     }
     MPI_Barrier(MPI_COMM_WORLD);
-    lmgaze::analysis::ResemblanceOptions o;
+    using namespace lmgaze::analysis;
+    ResemblanceOptions o;
     o.model_path = dir + "/model.h5";
     o.human_path = dir + "/human.h5";
     o.group = "L2";
-    o.cv_folds = cv;
-    const double t0 = MPI_Wtime();
-    const auto r = lmgaze::analysis::run_resemblance(o, MPI_COMM_WORLD);
-    const double wall = MPI_Wtime() - t0;
+    double total = 0;
+
+    // 1. In-sample resemblance, per-head maps, the paper's ceiling.
+    double t0 = MPI_Wtime();
+    const auto plain = run_resemblance(o, MPI_COMM_WORLD);
+    double wall = MPI_Wtime() - t0;
+    total += wall;
     if (rank == 0) {
+      char what[160];
+      std::snprintf(what, sizeof what,
+                    "1. resemblance + per-head maps (%d x %d heads) + ceiling, %d rank(s)", kLayers,
+                    kHeads, size);
+      print_part(what, wall, plain.time);
       std::printf(
-          "resemblance, %d rank(s)%s: wall %.3f s = io %.3f + arithmetic %.3f + "
-          "reduce %.3f + solve %.3f (+ noise ceiling and setup %.3f)\n",
-          size, cv ? (", cv " + std::to_string(cv)).c_str() : "", wall, r.time.io, r.time.math,
-          r.time.reduce, r.time.solve,
-          wall - r.time.io - r.time.math - r.time.reduce - r.time.solve);
-      std::printf("%zu fits of %d regressors; R² of layer 0, reader 1: %.4f; noise ceiling %.4f\n",
-                  r.r2.size(), kHeads, r.r2[0], r.ceiling);
+          "   %zu fits of %d regressors and %zu single-head fits; R² of layer 0, reader "
+          "1: %.4f; noise ceiling %.4f\n",
+          plain.r2.size(), kHeads, plain.head_r2.size(), plain.r2[0], plain.ceiling);
     }
+
+    // 2. The same with K-fold cross-validation (layer chosen inside the folds).
+    ResemblanceResult with_cv;
+    if (cv >= 2) {
+      o.cv_folds = cv;
+      t0 = MPI_Wtime();
+      with_cv = run_resemblance(o, MPI_COMM_WORLD);
+      wall = MPI_Wtime() - t0;
+      total += wall;
+      if (rank == 0) {
+        const std::string what = "2. the same with CV resemblance, " + std::to_string(cv) +
+                                 " folds (layer chosen inside the folds, CV ceiling)";
+        print_part(what.c_str(), wall, with_cv.time);
+        std::printf("   cv resemblance %.4f\n", with_cv.cv_resemblance);
+      }
+    }
+
+    // 3. Bootstrap over readers from each reader's R² (rank 0; no refit).
+    if (rank == 0 && resamples > 0) {
+      t0 = MPI_Wtime();
+      const size_t n = plain.readers.subjects.size();
+      std::vector<std::vector<double>> layer_means(kLayers);
+      for (const auto& counts : bootstrap_counts(static_cast<int>(n), resamples, 1))
+        for (size_t l = 0; l < static_cast<size_t>(kLayers); ++l)
+          layer_means[l].push_back(
+              resampled_mean(std::vector<double>(plain.r2.begin() + static_cast<long>(l * n),
+                                                 plain.r2.begin() + static_cast<long>((l + 1) * n)),
+                             counts));
+      for (const auto& m : layer_means) percentile_interval(m);
+      const auto reps = resemblance_replicates(plain.r2, kLayers, plain.ceiling_detail.r2,
+                                               plain.ceiling, resamples, 1);
+      std::vector<double> values;
+      for (const auto& r : reps) values.push_back(r.resemblance);
+      const Interval i = percentile_interval(values);
+      wall = MPI_Wtime() - t0;
+      total += wall;
+      std::printf(
+          "3. bootstrap, %d resamples of readers (every layer's mean R² and the resemblance, "
+          "from per-reader R²): %.3f s; resemblance interval [%.4f, %.4f]\n",
+          resamples, wall, i.low, i.high);
+    }
+
+    // 4. Split-half ceiling.
+    if (splits > 0) {
+      const lmgaze::HumanStore store(dir + "/human.h5");
+      SplitHalfOptions so;
+      so.group = "L2";
+      so.splits = splits;
+      t0 = MPI_Wtime();
+      const auto sh = run_split_half(store, so, MPI_COMM_WORLD);
+      wall = MPI_Wtime() - t0;
+      total += wall;
+      if (rank == 0)
+        std::printf("4. split-half ceiling, %d splits: %.3f s; reliability %.4f (sd %.4f)\n",
+                    splits, wall, sh.reliability_mean, sh.reliability_sd);
+    }
+    if (rank == 0) std::printf("total of the parts: %.3f s\n", total);
   } catch (const std::exception& e) {
     std::fprintf(stderr, "bench_resemblance: %s\n", e.what());
     MPI_Abort(MPI_COMM_WORLD, 1);

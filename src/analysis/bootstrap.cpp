@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdio>
 #include <limits>
 
 #include "common/seeded_draws.hpp"
@@ -20,17 +21,6 @@ std::vector<std::vector<int>> bootstrap_counts(int n_readers, int resamples, uin
   return counts;
 }
 
-double percentile(std::vector<double> values, double q) {
-  values.erase(std::remove_if(values.begin(), values.end(), [](double v) { return std::isnan(v); }),
-               values.end());
-  if (values.empty()) return std::numeric_limits<double>::quiet_NaN();
-  std::sort(values.begin(), values.end());
-  const double at = q * static_cast<double>(values.size() - 1);
-  const auto lo = static_cast<size_t>(std::floor(at));
-  const size_t hi = std::min(lo + 1, values.size() - 1);
-  return values[lo] + (at - static_cast<double>(lo)) * (values[hi] - values[lo]);
-}
-
 Interval percentile_interval(const std::vector<double>& resampled) {
   return {percentile(resampled, 0.025), percentile(resampled, 0.975)};
 }
@@ -43,6 +33,42 @@ double resampled_mean(const std::vector<double>& values, const std::vector<int>&
       n += counts[r];
     }
   return n > 0 ? sum / n : std::numeric_limits<double>::quiet_NaN();
+}
+
+std::vector<ResemblanceReplicate> resemblance_replicates(const std::vector<double>& r2,
+                                                         int n_layers,
+                                                         const std::vector<double>& ceiling_r2,
+                                                         double fixed_ceiling, int resamples,
+                                                         uint64_t seed) {
+  const size_t L = static_cast<size_t>(n_layers);
+  const size_t n = L ? r2.size() / L : 0;
+  std::vector<ResemblanceReplicate> out;
+  for (const std::vector<int>& counts : bootstrap_counts(static_cast<int>(n), resamples, seed)) {
+    ResemblanceReplicate rep;
+    rep.best_mean_r2 = std::numeric_limits<double>::quiet_NaN();
+    for (size_t l = 0; l < L; ++l) {
+      const std::vector<double> layer(r2.begin() + static_cast<long>(l * n),
+                                      r2.begin() + static_cast<long>((l + 1) * n));
+      const double m = resampled_mean(layer, counts);
+      if (!std::isnan(m) && !(m <= rep.best_mean_r2)) rep.best_mean_r2 = m;
+    }
+    rep.ceiling = ceiling_r2.empty() ? fixed_ceiling : resampled_mean(ceiling_r2, counts);
+    rep.resemblance = rep.best_mean_r2 / rep.ceiling;
+    out.push_back(rep);
+  }
+  return out;
+}
+
+std::string readers_fingerprint(const std::vector<std::string>& subjects) {
+  uint64_t h = 14695981039346656037ull;  // FNV-1a 64 offset basis
+  for (const std::string& s : subjects)
+    for (const char c : s + "\n") {
+      h ^= static_cast<unsigned char>(c);
+      h *= 1099511628211ull;
+    }
+  char buf[17];
+  std::snprintf(buf, sizeof buf, "%016llx", static_cast<unsigned long long>(h));
+  return buf;
 }
 
 }  // namespace lmgaze::analysis

@@ -13,16 +13,18 @@
 #pragma once
 
 #include <cstdint>
+#include <string>
 #include <vector>
+
+#include "common/percentile.hpp"
 
 namespace lmgaze::analysis {
 
 // [resample][reader] how often each reader is drawn (each row sums to n).
 std::vector<std::vector<int>> bootstrap_counts(int n_readers, int resamples, uint64_t seed);
 
-// The q-quantile (0 ≤ q ≤ 1) of the defined values, interpolated linearly;
-// NaN when none is defined.
-double percentile(std::vector<double> values, double q);
+// The q-quantile of the defined values (common/percentile.hpp).
+using lmgaze::percentile;
 
 struct Interval {
   double low = 0, high = 0;  // 95% percentile interval
@@ -32,5 +34,26 @@ Interval percentile_interval(const std::vector<double>& resampled);
 // Weighted mean of the defined values, weights = draw counts; NaN when no
 // drawn value is defined.
 double resampled_mean(const std::vector<double>& values, const std::vector<int>& counts);
+
+// One resample of the resemblance: the best layer's resampled mean R² (max
+// over layers), the ceiling (resampled with the same readers when computed,
+// else the given value) and their ratio.
+struct ResemblanceReplicate {
+  double best_mean_r2 = 0, ceiling = 0, resemblance = 0;
+};
+// r2: [layer][reader]; ceiling_r2: each reader's ceiling R² (empty: the
+// ceiling `fixed_ceiling` stays fixed). The resamples are bootstrap_counts(n,
+// resamples, seed): for a given seed and reader list they are the same for
+// every model, which is what lets slopes across models be bootstrapped.
+std::vector<ResemblanceReplicate> resemblance_replicates(const std::vector<double>& r2,
+                                                         int n_layers,
+                                                         const std::vector<double>& ceiling_r2,
+                                                         double fixed_ceiling, int resamples,
+                                                         uint64_t seed);
+
+// A short fingerprint of an ordered reader list (FNV-1a 64 of the names, one
+// per line, in hex): replicate tables with equal fingerprints and seeds were
+// drawn from the same resamples of the same people.
+std::string readers_fingerprint(const std::vector<std::string>& subjects);
 
 }  // namespace lmgaze::analysis

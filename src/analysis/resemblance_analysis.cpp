@@ -133,6 +133,25 @@ ResemblanceScores resemblance_analysis(const ResemblanceAnalysisOptions& options
                 Table::num(r.resemblance_interval.low), Table::num(r.resemblance_interval.high),
                 Table::integer(o.bootstrap), std::to_string(o.seed)});
     boot.write(out + "/resemblance_bootstrap.csv");
+    // Every resample's value, for slopes across models (`stats fit --bootstrap`):
+    // the resamples depend only on the seed and the reader list, so the tables of
+    // several models with equal seed and readers fingerprint share them.
+    Table reps({"model", "group", "resample", "seed", "readers", "best_mean_r2", "noise_ceiling",
+                "resemblance"});
+    reps.comment(options.command_line);
+    reps.comment(
+        "bootstrap over readers, one row per resample; readers = fingerprint of the "
+        "ordered reader list (equal seed and readers: the same resamples)");
+    const std::string fingerprint = readers_fingerprint(r.readers.subjects);
+    const auto replicates = resemblance_replicates(
+        r.r2, r.n_layers,
+        r.ceiling_source == "computed" ? r.ceiling_detail.r2 : std::vector<double>(), r.ceiling,
+        o.bootstrap, o.seed);
+    for (size_t b = 0; b < replicates.size(); ++b)
+      reps.add({label, o.group, Table::integer(static_cast<long long>(b)), std::to_string(o.seed),
+                fingerprint, Table::num(replicates[b].best_mean_r2),
+                Table::num(replicates[b].ceiling), Table::num(replicates[b].resemblance)});
+    reps.write(out + "/resemblance_bootstrap_replicates.csv");
   }
   if (cv) {
     Table folds({"model", "group", "fold", "selected_layer"});

@@ -14,6 +14,9 @@
 // With bootstrap B (resamples of readers, percentile 95% intervals):
 //   DIR/resemblance_bootstrap.csv  model, group, quantity (mean_r2 | resemblance), layer,
 //                                  estimate, low, high, resamples, seed
+//   DIR/resemblance_bootstrap_replicates.csv  model, group, resample, seed, readers,
+//                                  best_mean_r2, noise_ceiling, resemblance (one row per
+//                                  resample; readers = fingerprint of the reader list)
 // With cv_folds K (METHODS.md 10, the layer chosen inside the folds):
 //   DIR/resemblance_cv_folds.csv    model, group, fold, selected_layer
 //   DIR/resemblance_cv_summary.csv  model, group, k, mean_r2_cv, cv_noise_ceiling,

@@ -9,12 +9,15 @@
 #include <cstdio>
 #include <iostream>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
+#include "analysis/inputs.hpp"
 #include "cli/commands.hpp"
 #include "cli/options.hpp"
 #include "common/error.hpp"
+#include "stats/bootstrap_slope.hpp"
 #include "stats/csv.hpp"
 #include "stats/permutation.hpp"
 #include "stats/regression.hpp"
@@ -336,7 +339,11 @@ int run_stats_fit(const Args& args) {
       "  --x 7,13,30,65 --y 0.41,0.44,0.47,0.52               literal lists of equal length.\n"
       "Points with an empty/NaN x or y are skipped. --log10-x fits against log10(x), e.g.\n"
       "resemblance against log10(parameter count).\n"
-      "--out columns: x, y, n, slope, slope_se, intercept, intercept_se, r, r_squared, t, df, p."};
+      "--out columns: x, y, n, slope, slope_se, intercept, intercept_se, r, r_squared, t, df, p.\n"
+      "--bootstrap R1.csv,R2.csv,...: resemblance_bootstrap_replicates.csv tables (`lmgaze\n"
+      "resemblance --bootstrap B --seed S`, the same seed and readers for every model); with\n"
+      "--csv and a `model` column, each resample's slope of the models' --y column gives a\n"
+      "95% percentile interval: --out adds slope_low, slope_high, resamples, seed."};
   po::options_description options;
   options.add_options()("csv", po::value<std::string>(),
                         "one table holding both columns; --x and --y are then column names")(
@@ -344,7 +351,9 @@ int run_stats_fit(const Args& args) {
       "y", po::value<std::string>()->required(), "y: COLUMN (with --csv), FILE:COLUMN, or 1,2,3")(
       "join", po::value<std::string>(), "column that pairs the rows of two different files")(
       "log10-x", po::bool_switch(), "use log10(x) (every x must be > 0)")(
-      "out", po::value<std::string>(), "also write the fit to this CSV");
+      "out", po::value<std::string>(), "also write the fit to this CSV")(
+      "bootstrap", po::value<std::string>(),
+      "replicate tables of the models (comma-separated): percentile interval of the slope");
   add_filter_options(options, "x", "y");
   const auto vm = parse_options(spec, options, args);
   if (!vm) return 0;
@@ -422,6 +431,30 @@ int run_stats_fit(const Args& args) {
     throw InputError(e.problem() + " (x = " + x_label + ", y = " + y_label + ")");
   }
 
+  // The slope's bootstrap interval: the same resamples of readers for every model.
+  std::optional<SlopeInterval> boot;
+  Replicates reps;
+  if (vm->count("bootstrap")) {
+    if (!with_csv || !tables[0]->has_column("model"))
+      throw InputError("--bootstrap needs the points in one --csv table with a model column");
+    reps = read_replicates(analysis::split_list((*vm)["bootstrap"].as<std::string>()), ay.column);
+    const CsvTable& t = *tables[0];
+    std::vector<double> xs;
+    std::vector<std::vector<double>> ys;
+    for (const CsvRow* row : select_rows(t, fx).rows) {
+      double x = t.number(*row, t.column(ax.column));
+      if (std::isnan(x) || std::isnan(t.number(*row, t.column(ay.column)))) continue;
+      const std::string& model = row->fields[t.column("model")];
+      const auto it = reps.by_model.find(model);
+      if (it == reps.by_model.end())
+        throw InputError(t.path, row->line,
+                         "model " + model + " is in none of the --bootstrap tables");
+      xs.push_back(log10_x ? std::log10(x) : x);
+      ys.push_back(it->second);
+    }
+    boot = bootstrap_slope(xs, ys);
+  }
+
   std::cout << "least-squares line y = intercept + slope * x\n"
             << "  x = " << x_label << describe_filters(fx) << "\n"
             << "  y = " << y_label << describe_filters(fy) << "\n";
@@ -432,16 +465,35 @@ int run_stats_fit(const Args& args) {
             << ")  intercept = " << num(f.intercept) << " (se " << num(f.intercept_se, 4) << ")\n"
             << "r = " << num(f.r) << "  r^2 = " << num(f.r_squared) << "  t = " << num(f.t, 5)
             << "  df = " << num(f.df) << "  p = " << num(f.p, 4) << "\n";
+  if (boot)
+    std::cout << "slope 95% bootstrap interval [" << num(boot->low) << ", " << num(boot->high)
+              << "] (" << reps.resamples << " resamples of readers, seed " << reps.seed << ")\n";
 
   if (vm->count("out")) {
     std::vector<const CsvTable*> inputs;
     for (const auto& t : tables) inputs.push_back(t.get());
+    std::vector<std::string> header = {
+        "x", "y",         "n", "slope", "slope_se", "intercept", "intercept_se",
+        "r", "r_squared", "t", "df",    "p"};
+    std::vector<std::string> row = {x_label,
+                                    y_label,
+                                    std::to_string(f.n),
+                                    csv_number(f.slope),
+                                    csv_number(f.slope_se),
+                                    csv_number(f.intercept),
+                                    csv_number(f.intercept_se),
+                                    csv_number(f.r),
+                                    csv_number(f.r_squared),
+                                    csv_number(f.t),
+                                    csv_number(f.df),
+                                    csv_number(f.p)};
+    if (boot) {
+      header.insert(header.end(), {"slope_low", "slope_high", "resamples", "seed"});
+      row.insert(row.end(), {csv_number(boot->low), csv_number(boot->high),
+                             std::to_string(reps.resamples), reps.seed});
+    }
     write_csv((*vm)["out"].as<std::string>(), provenance(command_line(spec, options, *vm), inputs),
-              {"x", "y", "n", "slope", "slope_se", "intercept", "intercept_se", "r", "r_squared",
-               "t", "df", "p"},
-              {{x_label, y_label, std::to_string(f.n), csv_number(f.slope), csv_number(f.slope_se),
-                csv_number(f.intercept), csv_number(f.intercept_se), csv_number(f.r),
-                csv_number(f.r_squared), csv_number(f.t), csv_number(f.df), csv_number(f.p)}});
+              header, {row});
   }
   return 0;
 }

@@ -14,6 +14,7 @@
 #include <fstream>
 #include <nlohmann/json.hpp>
 
+#include "analysis/bootstrap.hpp"
 #include "common/tril.hpp"
 #include "fixtures.hpp"
 #include "io/hdf5.hpp"
@@ -136,12 +137,13 @@ TEST_F(Commands, DivergencePerHeadByLayerIsRankInvariant) {
 }
 
 TEST_F(Commands, ResemblanceIsRankInvariant) {
-  const std::string out = invariant(
-      "resemblance",
-      "resemblance --model " + *dir_ + "/C.h5 --human " + *dir_ +
-          "/H.h5 --group L1 --cv 3 --bootstrap 200 --seed 5",
-      {"resemblance.csv", "resemblance_summary.csv", "resemblance_cv_folds.csv",
-       "resemblance_cv_summary.csv", "resemblance_heads.csv", "resemblance_bootstrap.csv"});
+  const std::string out =
+      invariant("resemblance",
+                "resemblance --model " + *dir_ + "/C.h5 --human " + *dir_ +
+                    "/H.h5 --group L1 --cv 3 --bootstrap 200 --seed 5",
+                {"resemblance.csv", "resemblance_summary.csv", "resemblance_cv_folds.csv",
+                 "resemblance_cv_summary.csv", "resemblance_heads.csv", "resemblance_bootstrap.csv",
+                 "resemblance_bootstrap_replicates.csv"});
   const Csv rows = read_csv(out + "/resemblance.csv");
   EXPECT_EQ(rows.header, (Header{"model", "group", "layer", "subject", "r2", "r2_cv"}));
   EXPECT_EQ(rows.rows.size(), 5u * 5u);
@@ -166,6 +168,20 @@ TEST_F(Commands, ResemblanceIsRankInvariant) {
   ASSERT_EQ(nc.exit_code, 0) << nc.err;
   const auto nc_side = read_json(*dir_ + "/out_nc_check/noise_ceiling.json");
   EXPECT_NEAR(std::stod(summary.rows[0][6]), nc_side["noise_ceiling"]["mean"].get<double>(), 1e-12);
+  // The replicates behind `stats fit --bootstrap` are the resamples of the
+  // resemblance interval: their percentiles give the same interval.
+  const Csv reps = read_csv(out + "/resemblance_bootstrap_replicates.csv");
+  EXPECT_EQ(reps.header, (Header{"model", "group", "resample", "seed", "readers", "best_mean_r2",
+                                 "noise_ceiling", "resemblance"}));
+  ASSERT_EQ(reps.rows.size(), 200u);
+  std::vector<double> values;
+  for (const auto& r : reps.rows) values.push_back(std::stod(r[7]));
+  const Csv boot = read_csv(out + "/resemblance_bootstrap.csv");
+  for (const auto& r : boot.rows)
+    if (r[2] == "resemblance") {
+      EXPECT_NEAR(lmgaze::percentile(values, 0.025), std::stod(r[5]), 1e-12 * std::stod(r[5]));
+      EXPECT_NEAR(lmgaze::percentile(values, 0.975), std::stod(r[6]), 1e-12 * std::stod(r[6]));
+    }
 }
 
 TEST_F(Commands, ResemblanceWithoutCvLeavesItEmpty) {

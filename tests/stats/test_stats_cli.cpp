@@ -181,6 +181,45 @@ TEST_F(StatsCli, GroupsStudentAndWelch) {
                         "no column 'loss'");
 }
 
+// The slope's bootstrap interval from the models' replicate tables, by hand:
+// x = log10 params 6, 7, 8, so each resample's slope is (y_c − y_a) / 2; with
+// y_c − y_a = 2, 4, 6, 8, 10 the slopes are 1..5 and the 95% interval
+// [1.1, 4.9] (numpy's linear interpolation).
+TEST_F(StatsCli, FitBootstrapsTheSlopeFromSharedResamples) {
+  auto replicates = [&](const std::string& model, const std::string& seed,
+                        const std::vector<double>& values) {
+    std::ostringstream s;
+    s << "model,group,resample,seed,readers,best_mean_r2,noise_ceiling,resemblance\n";
+    for (size_t b = 0; b < values.size(); ++b)
+      s << model << ",L1," << b << "," << seed << ",00ab,0.1,0.5," << values[b] << "\n";
+    return write(model + seed + ".reps.csv", s.str());
+  };
+  const std::string points = write("points.csv",
+                                   "model,log10_params,resemblance\n"
+                                   "a,6,0.1\nb,7,0.3\nc,8,0.4\n");
+  const std::string a = replicates("a", "7", {0, 0, 0, 0, 0});
+  const std::string b = replicates("b", "7", {0.3, 0.1, 0.9, 0.2, 0.5});
+  const std::string c = replicates("c", "7", {2, 4, 6, 8, 10});
+  const Result r = lmgaze("stats fit --csv " + points + " --x log10_params --y resemblance " +
+                          "--bootstrap " + a + "," + b + "," + c + " --out " + path("fit.csv"));
+  ASSERT_EQ(r.code, 0) << r.err;
+  EXPECT_TRUE(contains(r.out,
+                       "slope 95% bootstrap interval [1.1, 4.9] (5 resamples of readers, "
+                       "seed 7)"))
+      << r.out;
+  const std::string table = slurp(path("fit.csv"));
+  EXPECT_TRUE(contains(table, ",slope_low,slope_high,resamples,seed\n")) << table;
+  EXPECT_TRUE(contains(table, ",1.1,4.9,5,7\n")) << table;
+  // Another seed is other resamples: refused by name, as is a model without a table.
+  expect_one_line_error(
+      lmgaze("stats fit --csv " + points + " --x log10_params --y resemblance " + "--bootstrap " +
+             a + "," + b + "," + replicates("c", "8", {1, 2, 3, 4, 5})),
+      "the slope needs the same resamples");
+  expect_one_line_error(lmgaze("stats fit --csv " + points + " --x log10_params --y resemblance " +
+                               "--bootstrap " + a + "," + b),
+                        "model c is in none of the --bootstrap tables");
+}
+
 TEST_F(StatsCli, FitThreeWaysToGivePoints) {
   // R's cars data (published values in test_regression.cpp), given in each of
   // the three ways; all three must print the same fit.
