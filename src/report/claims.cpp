@@ -26,6 +26,7 @@ std::string resamples_text(long resamples, const std::string& seed) {
 }
 
 void scaling_claims(const Study& s, std::vector<std::string>* out) {
+  const double alpha = s.tuning.empty() ? 0.05 : s.tuning.front().alpha;  // as the report's tests
   std::vector<std::pair<std::string, std::string>> keys;
   for (const auto& r : s.resemblance)
     if (std::find(keys.begin(), keys.end(), std::make_pair(r.store, r.group)) == keys.end())
@@ -47,7 +48,13 @@ void scaling_claims(const Study& s, std::vector<std::string>* out) {
                      (i.low > 0    ? "holds under the intervals: " + of + ", above 0"
                       : i.high < 0 ? "contradicted: " + of + ", below 0"
                                    : "not established: " + of + ", which includes 0") +
-                     " (" + resamples_text(fit->resamples, fit->seed) + ").");
+                     " (" + resamples_text(fit->resamples, fit->seed) +
+                     "). This interval reflects which readers were sampled, with these " +
+                     std::to_string(fit->n) +
+                     " models fixed; the fit's test, which also counts the models' spread "
+                     "around the line, gives " +
+                     p_text(fit->p) + ", " + (fit->p < alpha ? "significant" : "not significant") +
+                     " at α = " + brief(alpha, 3) + ".");
       continue;
     }
     // Without a slope interval: the smallest and the largest model of the size series.

@@ -9,6 +9,8 @@
 //   one reader group resembled more             the model's intervals for the two groups
 //                                               of a store do not overlap
 //
+// The bootstrap resamples readers only: a slope's interval holds the models
+// fixed, so its sentence also gives the fit's own test over the models.
 // Two intervals count as different only when they do not overlap (a
 // conservative reading: overlapping 95% intervals may still differ). A claim
 // whose numbers the run does not have is not mentioned.

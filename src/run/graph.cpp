@@ -238,6 +238,9 @@ void add_resemblance_stages(Builder& b) {
           } else if (an.ceiling_leave_one_out) {
             args.push_back("--ceiling-leave-one-out");
           }
+          if (an.bootstrap > 0)
+            args.insert(args.end(), {"--bootstrap", std::to_string(an.bootstrap), "--seed",
+                                     std::to_string(an.seed)});
           args.insert(args.end(), {"--label", m.name, "--out", dir});
           analysis::ResemblanceAnalysisOptions call;
           call.compute.model_path = attention_path(b, m.name, "plain");
@@ -245,6 +248,8 @@ void add_resemblance_stages(Builder& b) {
           call.compute.group = grp;
           call.compute.view = an.view;
           if (an.cv >= 2) call.compute.cv_folds = an.cv;
+          call.compute.bootstrap = an.bootstrap;
+          call.compute.seed = static_cast<uint64_t>(an.seed);
           if (h.ceiling.count(grp))
             call.compute.ceiling = h.ceiling.at(grp);
           else
@@ -257,7 +262,14 @@ void add_resemblance_stages(Builder& b) {
           b.reads(s, "extract/" + m.name + ".plain");
           b.reads(s, "human/" + h.name);
           s.table = {{"kind", "resemblance"}, {"model", m.name}, {"store", h.name}, {"group", grp}};
-          b.set_outputs(s, files(dir, "resemblance", true));
+          // The report draws the per-head maps and, with a bootstrap, the intervals.
+          nlohmann::json f = files(dir, "resemblance", true);
+          f["heads"] = dir + "/resemblance_heads.csv";
+          if (an.bootstrap > 0) {
+            f["bootstrap"] = dir + "/resemblance_bootstrap.csv";
+            f["replicates"] = dir + "/resemblance_bootstrap_replicates.csv";
+          }
+          b.set_outputs(s, f);
           b.command_options(s);
         }
       }
@@ -471,8 +483,19 @@ void add_fit_stages(Builder& b) {
         const std::string points = b.out("stats/" + id + ".points.csv");
         const std::string out = b.out("stats/" + id + ".csv");
         const std::string x = what == std::string("scaling") ? "log10_params" : "bits_per_byte";
-        Stage& s = b.add("stats/" + id, "stats fit",
-                         {"--csv", points, "--x", x, "--y", "resemblance", "--out", out});
+        std::vector<std::string> args = {"--csv", points,        "--x",   x,
+                                         "--y",   "resemblance", "--out", out};
+        // The slope's interval over the models' shared resamples of readers.
+        if (b.job_.analyses.bootstrap > 0) {
+          std::string replicates;
+          for (const ModelInfo* mi : ms) {
+            const Stage* r = g.find(resemblance_id(mi->spec->name, h, grp));
+            replicates += (replicates.empty() ? "" : ",") +
+                          b.out(r->table["files"]["replicates"].get<std::string>());
+          }
+          args.insert(args.end(), {"--bootstrap", replicates});
+        }
+        Stage& s = b.add("stats/" + id, "stats fit", args);
         s.rank0_only = true;
         s.points = {{"what", what}, {"path", points}, {"models", nlohmann::json::array()}};
         for (const ModelInfo* mi : ms) {

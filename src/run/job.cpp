@@ -339,6 +339,8 @@ Job load_job(const std::string& path) {
       a.alpha = k.number("alpha", 0.05);
       if (a.alpha >= 1) k.fail("alpha", "alpha must be below 1");
       a.ceiling_leave_one_out = k.yes_no("ceiling_leave_one_out", false);
+      a.bootstrap = k.integer("bootstrap", 0, 0);
+      a.seed = k.integer("seed", 1, 0);
     } else if (s.kind == "check") {
       k.number("rtol", 1);
       k.number("atol", 1);

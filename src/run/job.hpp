@@ -11,7 +11,8 @@
 //                and per-model dtype, device, batch, stages, ranks_per_gpu, tokenizer, bos
 //   [human NAME] simulate + seed | text | sentences; fixations | saccades (+ saccade_durations);
 //                groups, exclude, group_means, ceiling
-//   [analyses]   run (list or "all"), view, cv, reference, alpha, ceiling_leave_one_out
+//   [analyses]   run (list or "all"), view, cv, reference, alpha, ceiling_leave_one_out,
+//                bootstrap, seed
 //   [check]      rtol, atol (read by `lmgaze check` through --job)
 //   [report]     keys owned by `lmgaze report`; not interpreted here
 //
@@ -88,7 +89,9 @@ struct AnalysesSpec {
   std::vector<std::string> reference;  // two model names, or empty
   double alpha = 0.05;
   bool ceiling_leave_one_out = false;
-  Where where;                            // [analyses], or line 1 when there is none
+  int bootstrap = 0;  // B ≥ 1: resamples of readers for resemblance and the fits' slopes
+  int seed = 1;       // of the bootstrap (the same for every model: shared resamples)
+  Where where;        // [analyses], or line 1 when there is none
   std::map<std::string, long> key_lines;  // line of each key given
   // Where `key` was given, else the section.
   Where where_of(const std::string& key) const {

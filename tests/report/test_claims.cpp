@@ -70,10 +70,17 @@ TEST(Claims, ScalingSlopeIntervalWins) {
     f.slope_interval = {low, high};
     f.resamples = 500;
     f.seed = "9";
+    f.n = 3;
+    f.p = 0.11;
     s.fits.push_back(f);
     const std::string c = only(claims_under_intervals(s));
     EXPECT_TRUE(has(c, std::string("(rb L1): ") + verdict + ": the scaling slope")) << c;
     EXPECT_TRUE(has(c, "500 resamples of readers, seed 9")) << c;
+    // The interval is over readers only; the fit's own test is given beside it.
+    EXPECT_TRUE(has(c,
+                    "with these 3 models fixed; the fit's test, which also counts the models' "
+                    "spread around the line, gives p = 0.11, not significant at α = 0.05."))
+        << c;
   }
 }
 

@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 #include <stdlib.h>
 
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
@@ -49,8 +50,8 @@ TEST(JobFile, ErrorsNameFileAndLine) {
       {kHead + "[modle x]\n", "bad.ini:4:", "unknown section [modle]"},
       {kHead + "[model m]\ndir = d\nrole = scale\nfamliy = f\n",
        "bad.ini:7:", "unknown key 'famliy' in [model m] (did you mean 'family'?)"},
-      {kHead + "[extract]\nbatchh = 4\n", "bad.ini:5:",
-       "unknown key 'batchh' in [extract] (did you mean 'batch'?)"},
+      {kHead + "[extract]\nbatchh = 4\n",
+       "bad.ini:5:", "unknown key 'batchh' in [extract] (did you mean 'batch'?)"},
       {kHead + "[analyses]\nrun = all\nzzz = 1\n", "bad.ini:6:", "unknown key 'zzz' in [analyses]"},
       {kHead + "[model m]\ndir = d\nrole = tuned\n", "bad.ini:6:", "needs base"},
       {kHead + "[model m]\ndir = d\nrole = tuned\nbase = n\n",
@@ -224,6 +225,47 @@ TEST(Plan, PaperGraph) {
       ASSERT_NE(dep, nullptr);
       EXPECT_LT(dep - g.stages.data(), static_cast<long>(i)) << g.stages[i].id << " <- " << d;
     }
+}
+
+// [analyses] bootstrap = B: every resemblance stage draws B resamples with the
+// job's one seed (so the models share them), lists its bootstrap tables for the
+// report, and the fits bootstrap their slope from those replicate tables.
+TEST(Plan, BootstrapReachesResemblanceAndFits) {
+  ::unsetenv("LMGAZE_SHARED");
+  Job demo = load_job(kJobs + "demo.ini");
+  demo.analyses.bootstrap = 200;
+  demo.analyses.seed = 9;
+  const Graph g = build_graph(demo, false);
+  auto has_args = [](const Stage& s, const std::vector<std::string>& part) {
+    return std::search(s.args.begin(), s.args.end(), part.begin(), part.end()) != s.args.end();
+  };
+  int resemblance = 0;
+  for (const Stage& s : g.stages) {
+    if (s.kind != "resemblance") continue;
+    ++resemblance;
+    EXPECT_TRUE(has_args(s, {"--bootstrap", "200", "--seed", "9"})) << s.id;
+    EXPECT_TRUE(s.table["files"].contains("replicates")) << s.id;
+    EXPECT_TRUE(s.table["files"].contains("heads")) << s.id;
+  }
+  EXPECT_GT(resemblance, 0);
+  const Stage* fit = g.find("stats/scaling.readers.L1");
+  ASSERT_NE(fit, nullptr);
+  const auto at = std::find(fit->args.begin(), fit->args.end(), "--bootstrap");
+  ASSERT_NE(at, fit->args.end());
+  // One replicate table per model of the fit, each the one its resemblance stage writes.
+  const std::string list = *(at + 1);
+  for (const auto& m : fit->points["models"]) {
+    const Stage* r = g.find("resemblance/" + m["model"].get<std::string>() + ".readers.L1");
+    ASSERT_NE(r, nullptr);
+    EXPECT_NE(list.find(r->table["files"]["replicates"].get<std::string>()), std::string::npos)
+        << list;
+  }
+  // Without a bootstrap: no option, no bootstrap tables.
+  const Graph plain = build_graph(load_job(kJobs + "demo.ini"), false);
+  for (const Stage& s : plain.stages) {
+    EXPECT_EQ(std::find(s.args.begin(), s.args.end(), "--bootstrap"), s.args.end()) << s.id;
+    if (s.kind == "resemblance") EXPECT_FALSE(s.table["files"].contains("replicates"));
+  }
 }
 
 TEST(Plan, ShippedJobsBuild) {
