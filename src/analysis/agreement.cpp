@@ -41,6 +41,7 @@ void agreement_analysis(const AgreementOptions& options) {
   const std::string &store_path = options.store_path, &a = options.a, &b = options.b,
                     &view = options.view;
   const HumanStore store(store_path);
+  OutputSet set;  // the tables and sidecar appear together
   const std::vector<double> y = group_mean(store, a, view), x = group_mean(store, b, view);
   Eigen::Matrix2d xtx = Eigen::Matrix2d::Zero();
   Eigen::Vector2d xty = Eigen::Vector2d::Zero();
@@ -83,6 +84,7 @@ void agreement_analysis(const AgreementOptions& options) {
        "OLS with intercept of tril(mean a) on tril(mean b) over all sentences; with one "
        "predictor R² = r², symmetric in a and b"}};
   write_json(options.out_dir + "/agreement.json", side);
+  set.commit();
 }
 
 }  // namespace lmgaze::analysis

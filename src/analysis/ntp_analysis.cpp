@@ -47,6 +47,7 @@ std::map<std::string, NtpResult> ntp_analysis(const NtpAnalysisOptions& options,
   }
   log.precision(precision);
   if (options.out_dir.empty()) return by_label;
+  OutputSet set;  // the tables and sidecar appear together
   const std::string& out = options.out_dir;
   Table rows({"model", "loss", "tokens", "bits_per_byte", "nats_per_word", "bytes", "words"});
   rows.comment(options.command_line);
@@ -79,6 +80,7 @@ std::map<std::string, NtpResult> ntp_analysis(const NtpAnalysisOptions& options,
                           "by single spaces, no prefix); empty without /sentences/text"},
                          {"nats_per_word", "sum of /ntp/nll_sum / the number of words"}};
   write_json(out + "/ntp.json", side);
+  set.commit();
   return by_label;
 }
 

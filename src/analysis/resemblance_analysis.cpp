@@ -44,6 +44,7 @@ ResemblanceScores resemblance_analysis(const ResemblanceAnalysisOptions& options
   MPI_Comm_rank(comm, &rank);
   MPI_Comm_size(comm, &size);
   if (rank != 0) return {};
+  OutputSet set;  // the tables and sidecar appear together
 
   const size_t n = r.readers.subjects.size();
   const bool cv = !r.r2_cv.empty();
@@ -243,6 +244,7 @@ ResemblanceScores resemblance_analysis(const ResemblanceAnalysisOptions& options
   }
   side["scores"] = scores_json(scores);
   write_json(out + "/resemblance.json", side);
+  set.commit();
 
   const auto precision = log.precision();
 

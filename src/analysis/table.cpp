@@ -3,6 +3,7 @@
 #include <cmath>
 #include <cstdio>
 #include <fstream>
+#include <memory>
 #include <stdexcept>
 
 #include "common/error.hpp"
@@ -19,15 +20,32 @@ std::string csv_field(const std::string& s) {
   return q + "\"";
 }
 
+// The files staged by the open OutputSet of this thread, in write order.
+thread_local std::vector<std::unique_ptr<AtomicOutput>>* g_staged = nullptr;
+
+bool is_sidecar(const std::string& path) {
+  return path.size() > 5 && path.compare(path.size() - 5, 5, ".json") == 0;
+}
+
 void write_text(const std::string& path, const std::string& text) {
-  AtomicOutput out(path);
+  if (g_staged) {  // rewritten within the set: the later text wins
+    for (auto it = g_staged->begin(); it != g_staged->end(); ++it)
+      if ((*it)->final_path() == path) {
+        g_staged->erase(it);
+        break;
+      }
+  }
+  auto out = std::make_unique<AtomicOutput>(path);
   {
-    std::ofstream f(out.temp_path(), std::ios::binary);
+    std::ofstream f(out->temp_path(), std::ios::binary);
     f << text;
     f.close();
     if (!f) throw InputError(path, "cannot write output");
   }
-  out.commit();
+  if (g_staged)
+    g_staged->push_back(std::move(out));
+  else
+    out->commit();
 }
 
 }  // namespace
@@ -65,6 +83,32 @@ std::string Table::integer(long long value) { return std::to_string(value); }
 
 void write_json(const std::string& path, const nlohmann::json& value) {
   write_text(path, value.dump(2) + "\n");
+}
+
+OutputSet::OutputSet() {
+  if (g_staged)
+    nested_ = true;
+  else
+    g_staged = new std::vector<std::unique_ptr<AtomicOutput>>();
+}
+
+OutputSet::~OutputSet() {
+  if (nested_ || !g_staged) return;
+  delete g_staged;  // each uncommitted AtomicOutput removes its PATH.partial
+  g_staged = nullptr;
+}
+
+void OutputSet::commit() {
+  if (nested_ || !g_staged) return;
+  std::vector<std::unique_ptr<AtomicOutput>> staged = std::move(*g_staged);
+  delete g_staged;
+  g_staged = nullptr;
+  for (const auto& o : staged)
+    if (is_sidecar(o->final_path())) std::remove(o->final_path().c_str());
+  for (const auto& o : staged)
+    if (!is_sidecar(o->final_path())) o->commit();
+  for (const auto& o : staged)
+    if (is_sidecar(o->final_path())) o->commit();
 }
 
 std::string command_line(const std::string& command, const std::vector<std::string>& args) {

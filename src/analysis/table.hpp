@@ -34,6 +34,26 @@ class Table {
 // Writes pretty-printed JSON atomically.
 void write_json(const std::string& path, const nlohmann::json& value);
 
+// An analysis' output set (its tables and JSON sidecar) appears as a whole or
+// not at all. While an OutputSet is open on this thread, Table::write and
+// write_json leave their files as PATH.partial; commit() first removes the
+// sidecars (*.json) the set replaces, then renames the tables into place and
+// the sidecars last, so a sidecar is only ever beside the tables written with
+// it: it is the set's completion marker. A set left without commit (an error,
+// a full disk) removes what it staged and leaves the previous set untouched.
+// A set opened inside another joins it.
+class OutputSet {
+ public:
+  OutputSet();
+  OutputSet(const OutputSet&) = delete;
+  OutputSet& operator=(const OutputSet&) = delete;
+  ~OutputSet();
+  void commit();
+
+ private:
+  bool nested_ = false;
+};
+
 // "lmgaze <command> <args...>" with arguments quoted where they need it.
 std::string command_line(const std::string& command, const std::vector<std::string>& args);
 

@@ -66,6 +66,7 @@ int run_divergence(const Args& args) {
   MPI_Comm_rank(MPI_COMM_WORLD, &rank);
   MPI_Comm_size(MPI_COMM_WORLD, &size);
   if (rank != 0) return 0;
+  analysis::OutputSet set;  // the tables and sidecar appear together
 
   using analysis::Table;
   const std::string how = "mode " + r.mode + ", heads " + heads +
@@ -111,6 +112,7 @@ int run_divergence(const Args& args) {
        "(numpy.array_split); averaged over layers then heads"},
       {"sentence", "0-based position in the corpus (the files' /sentences order)"}};
   analysis::write_json(out + "/divergence.json", side);
+  set.commit();
   std::cout << "divergence " << la << " vs " << lb << " (" << how << "): " << r.n_index()
             << " indices x " << r.n_sentences << " sentences -> " << out << "/divergence.csv\n";
   return 0;

@@ -67,6 +67,7 @@ int run_noise_ceiling(const Args& args) {
   MPI_Comm_rank(MPI_COMM_WORLD, &rank);
   MPI_Comm_size(MPI_COMM_WORLD, &size);
   if (rank != 0) return 0;
+  analysis::OutputSet set;  // the tables and sidecar appear together
 
   using analysis::Table;
   const std::string mean_how = o.leave_one_out ? "without the reader" : "including the reader";
@@ -109,6 +110,7 @@ int run_noise_ceiling(const Args& args) {
       {"r2", "OLS with intercept of tril(S_r) on tril(group mean), over the reader's sentences"},
       {"group_mean", "per sentence, the mean of the readers with data there, " + mean_how}};
   analysis::write_json(out + "/noise_ceiling.json", side);
+  set.commit();
   std::cout << std::setprecision(6) << "noise ceiling " << o.group << " (" << o.view
             << ", group mean " << mean_how << "): mean " << r.ceiling.mean << ", sem "
             << r.ceiling.sem << ", n " << r.ceiling.n << "\n";

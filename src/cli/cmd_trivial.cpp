@@ -62,6 +62,7 @@ int run_trivial(const Args& args) {
   MPI_Comm_rank(MPI_COMM_WORLD, &rank);
   MPI_Comm_size(MPI_COMM_WORLD, &size);
   if (rank != 0) return 0;
+  analysis::OutputSet set;  // the tables and sidecar appear together
 
   using analysis::Table;
   Table rows({"source", "layer", "head", "subject", "r2", "coef_first", "coef_self", "coef_prev",
@@ -119,6 +120,7 @@ int run_trivial(const Args& args) {
       {"r2", "OLS with intercept of the target's tril on the three patterns, in sample"},
       {"missing", "a reader's sentence with any NaN is left out of that reader's fit"}};
   analysis::write_json(out + "/trivial.json", side);
+  set.commit();
   std::cout << std::setprecision(4) << "trivial-pattern reliance of " << source << ": "
             << r.rows.size() << (model ? " heads" : " readers") << " -> " << out
             << "/trivial.csv\n";
