@@ -7,6 +7,7 @@
 #include <cmath>
 #include <iostream>
 
+#include "analysis/measure_resemblance.hpp"
 #include "analysis/resemblance_analysis.hpp"
 #include "analysis/table.hpp"
 #include "cli/commands.hpp"
@@ -18,7 +19,8 @@ namespace lmgaze::cli {
 int run_resemblance(const Args& args) {
   const CommandSpec spec{
       "resemblance",
-      "resemblance --model M.h5 --human H.h5 --group G [--cv K] [--exclude S,..] --out DIR",
+      "resemblance --model M.h5 --human H.h5 --group G [--target saccades|trt|gd|ffd|nfix|skip|"
+      "reg_in|reg_out] [--cv K] [--exclude S,..] --out DIR",
       "For every layer and reader: OLS (with intercept) of the reader's tril saccade matrices\n"
       "on the layer's heads over all sentences, R² in sample; with --cv K also a cross-\n"
       "validated R² (sentence s in fold s mod K; 1 - sum of held-out SSE / sum of squares about\n"
@@ -27,14 +29,18 @@ int run_resemblance(const Args& args) {
       "R² of the reader on the group mean), or the ceiling given with --ceiling.\n"
       "With --cv K also the cross-validated resemblance (METHODS.md 10): in each fold the layer\n"
       "with the best training R² is chosen and scored on the held-out sentences; divided by the\n"
-      "cross-validated ceiling (each reader on the group mean without that reader)."};
+      "cross-validated ceiling (each reader on the group mean without that reader).\n"
+      "With --target MEASURE (METHODS.md 11): the reader's per-word reading measure regressed\n"
+      "on the attention each word receives from each head (resemblance_MEASURE*.csv)."};
   po::options_description opts;
   opts.add_options()("model", po::value<std::string>()->required(), "attention file")(
       "human", po::value<std::string>()->required(), "human store (lmgaze human import)")(
       "group", po::value<std::string>()->required(), "reader group, e.g. L1")(
       "view", po::value<std::string>()->default_value("count"), "count | duration")(
-      "exclude", po::value<std::string>()->default_value(""),
-      "comma-separated subjects of the group to leave out")(
+      "target", po::value<std::string>()->default_value("saccades"),
+      "saccades (the saccade matrices) or a reading measure: trt, gd, ffd, nfix, skip, reg_in, "
+      "reg_out")("exclude", po::value<std::string>()->default_value(""),
+                 "comma-separated subjects of the group to leave out")(
       "cv", po::value<int>()->default_value(0), "K >= 2: also cross-validated R² with K folds")(
       "bootstrap", po::value<int>()->default_value(0),
       "B >= 1: 95% percentile intervals over B resamples of readers (1000 is usual)")(
@@ -46,6 +52,31 @@ int run_resemblance(const Args& args) {
       "out", po::value<std::string>()->required(), "output directory");
   const auto vm = parse_options(spec, opts, args);
   if (!vm) return 0;
+  const std::string target = (*vm)["target"].as<std::string>();
+  if (target != "saccades") {
+    // Options of the saccade analysis only: refused rather than ignored.
+    const bool saccade_only_given = (*vm)["bootstrap"].as<int>() != 0 || vm->count("ceiling") ||
+                                    (*vm)["ceiling-leave-one-out"].as<bool>() ||
+                                    (*vm)["view"].as<std::string>() != "count";
+    if (saccade_only_given)
+      throw InputError(
+          "lmgaze resemblance: --bootstrap, --ceiling, --ceiling-leave-one-out and "
+          "--view are for --target saccades, not " +
+          target);
+    analysis::MeasureResemblanceOptions m;
+    m.model_path = (*vm)["model"].as<std::string>();
+    m.human_path = (*vm)["human"].as<std::string>();
+    m.group = (*vm)["group"].as<std::string>();
+    m.measure = target;
+    m.exclude = analysis::split_list((*vm)["exclude"].as<std::string>());
+    m.cv_folds = (*vm)["cv"].as<int>();
+    const std::string label =
+        vm->count("label") ? (*vm)["label"].as<std::string>() : analysis::file_label(m.model_path);
+    analysis::measure_resemblance_analysis(m, label, (*vm)["out"].as<std::string>(),
+                                           analysis::command_line(spec.name, args), MPI_COMM_WORLD,
+                                           std::cout);
+    return 0;
+  }
   analysis::ResemblanceOptions o;
   o.model_path = (*vm)["model"].as<std::string>();
   o.human_path = (*vm)["human"].as<std::string>();
