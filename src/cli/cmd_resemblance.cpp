@@ -8,11 +8,13 @@
 #include <iostream>
 
 #include "analysis/measure_resemblance.hpp"
+#include "analysis/pca_resemblance.hpp"
 #include "analysis/resemblance_analysis.hpp"
 #include "analysis/table.hpp"
 #include "cli/commands.hpp"
 #include "cli/options.hpp"
 #include "common/error.hpp"
+#include "io/attention_file.hpp"
 
 namespace lmgaze::cli {
 
@@ -45,6 +47,9 @@ int run_resemblance(const Args& args) {
       "bootstrap", po::value<int>()->default_value(0),
       "B >= 1: 95% percentile intervals over B resamples of readers (1000 is usual)")(
       "seed", po::value<uint64_t>()->default_value(1), "seed of the bootstrap resamples")(
+      "pca-k", po::value<int>()->default_value(0),
+      "k >= 1 (with --cv K): also the fixed-capacity resemblance on the first k principal "
+      "components of each layer's heads (k = the smallest head count of the compared models)")(
       "ceiling", po::value<double>(), "use this noise ceiling instead of computing it")(
       "ceiling-leave-one-out", po::bool_switch(),
       "computed ceiling: group mean without the reader itself (default: with it)")(
@@ -55,12 +60,13 @@ int run_resemblance(const Args& args) {
   const std::string target = (*vm)["target"].as<std::string>();
   if (target != "saccades") {
     // Options of the saccade analysis only: refused rather than ignored.
-    const bool saccade_only_given = (*vm)["bootstrap"].as<int>() != 0 || vm->count("ceiling") ||
+    const bool saccade_only_given = (*vm)["bootstrap"].as<int>() != 0 ||
+                                    (*vm)["pca-k"].as<int>() != 0 || vm->count("ceiling") ||
                                     (*vm)["ceiling-leave-one-out"].as<bool>() ||
                                     (*vm)["view"].as<std::string>() != "count";
     if (saccade_only_given)
       throw InputError(
-          "lmgaze resemblance: --bootstrap, --ceiling, --ceiling-leave-one-out and "
+          "lmgaze resemblance: --bootstrap, --pca-k, --ceiling, --ceiling-leave-one-out and "
           "--view are for --target saccades, not " +
           target);
     analysis::MeasureResemblanceOptions m;
@@ -96,8 +102,37 @@ int run_resemblance(const Args& args) {
   const std::string label =
       vm->count("label") ? (*vm)["label"].as<std::string>() : analysis::file_label(o.model_path);
 
+  // The fixed-capacity variant's options are checked before anything is written.
+  const int pca_k = (*vm)["pca-k"].as<int>();
+  if (pca_k != 0) {
+    if (o.cv_folds < 2)
+      throw InputError(
+          "lmgaze resemblance: --pca-k needs --cv K (its components come from the "
+          "training sentences of each fold)");
+    const int heads = AttentionReader(o.model_path).n_heads();
+    if (pca_k < 1 || pca_k > heads)
+      throw InputError(o.model_path, "--pca-k " + std::to_string(pca_k) + ": the model has " +
+                                         std::to_string(heads) +
+                                         " heads per layer (1 <= k <= heads)");
+  }
   analysis::resemblance_analysis({o, label, out, analysis::command_line(spec.name, args)},
                                  MPI_COMM_WORLD, std::cout);
+  if (pca_k != 0) {
+    analysis::PcaResemblanceOptions pca;
+    pca.model_path = o.model_path;
+    pca.human_path = o.human_path;
+    pca.group = o.group;
+    pca.view = o.view;
+    pca.exclude = o.exclude;
+    pca.folds = o.cv_folds;
+    pca.components = pca_k;
+    const analysis::PcaResemblanceResult r = analysis::run_pca_resemblance(pca, MPI_COMM_WORLD);
+    int rank = 0;
+    MPI_Comm_rank(MPI_COMM_WORLD, &rank);
+    if (rank == 0)
+      analysis::write_pca_resemblance(r, pca, label, out, analysis::command_line(spec.name, args),
+                                      std::cout);
+  }
   return 0;
 }
 
