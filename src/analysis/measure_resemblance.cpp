@@ -90,11 +90,11 @@ MeasureResemblanceResult run_measure_resemblance(const MeasureResemblanceOptions
   for (int r = 0; r < readers; ++r)
     for (Eigen::Index w = 0; w < local_words; ++w)
       y(w, r) = all[sel.rows[r] * n_words + static_cast<size_t>(word_at[mine.begin] + w)];
-  std::vector<int> fold_of_word(static_cast<size_t>(local_words));
+  // Sentence s is in fold s mod K; its words are rows of that fold.
+  std::vector<std::vector<Eigen::Index>> rows_of_fold(static_cast<size_t>(layout.folds));
   for (size_t s = mine.begin; s < mine.end; ++s)
     for (int64_t w = word_at[s]; w < word_at[s + 1]; ++w)
-      fold_of_word[static_cast<size_t>(w - word_at[mine.begin])] =
-          static_cast<int>(s % static_cast<size_t>(layout.folds));
+      rows_of_fold[s % static_cast<size_t>(layout.folds)].push_back(w - word_at[mine.begin]);
 
   const size_t L = static_cast<size_t>(res.n_layers);
   res.r2.assign(L * readers, kNaN);
@@ -120,20 +120,31 @@ MeasureResemblanceResult run_measure_resemblance(const MeasureResemblanceOptions
         }
     }
     std::fill(moments.begin(), moments.end(), 0.0);
-    for (int f = 0; f < layout.folds; ++f)
+    for (int f = 0; f < layout.folds; ++f) {
+      // The fold's rows; XᵀX of all of them serves every reader with a value
+      // on each (most readers, for trt, nfix, skip, reg_in, reg_out).
+      const std::vector<Eigen::Index>& rows = rows_of_fold[static_cast<size_t>(f)];
+      const auto n_rows = static_cast<Eigen::Index>(rows.size());
+      Eigen::MatrixXd xf(n_rows, layout.p), yf(n_rows, readers);
+      for (Eigen::Index k = 0; k < n_rows; ++k) {
+        xf.row(k) = x.row(rows[static_cast<size_t>(k)]);
+        yf.row(k) = y.row(rows[static_cast<size_t>(k)]);
+      }
+      const Eigen::MatrixXd xtx_all = xf.transpose() * xf;
       for (int r = 0; r < readers; ++r) {
-        Eigen::VectorXd keep = Eigen::VectorXd::Zero(local_words), yr = keep;
-        for (Eigen::Index k = 0; k < local_words; ++k)
-          if (fold_of_word[static_cast<size_t>(k)] == f && !std::isnan(y(k, r))) {
-            keep(k) = 1;
-            yr(k) = y(k, r);
-          }
+        Eigen::VectorXd keep = Eigen::VectorXd::Ones(n_rows), yr = yf.col(r);
+        for (Eigen::Index k = 0; k < n_rows; ++k)
+          if (std::isnan(yr(k))) keep(k) = yr(k) = 0;
         double* d = moments.data() + layout.at(f, r);
-        const Eigen::MatrixXd xk = x.array().colwise() * keep.array();
-        Eigen::Map<Eigen::MatrixXd>(d, layout.p, layout.p) = xk.transpose() * x;
-        Eigen::Map<Eigen::VectorXd>(d + layout.p * layout.p, layout.p) = x.transpose() * yr;
+        Eigen::Map<Eigen::MatrixXd> xtx(d, layout.p, layout.p);
+        if (keep.sum() == static_cast<double>(n_rows))
+          xtx = xtx_all;
+        else
+          xtx = (xf.array().colwise() * keep.array()).matrix().transpose() * xf;
+        Eigen::Map<Eigen::VectorXd>(d + layout.p * layout.p, layout.p) = xf.transpose() * yr;
         d[layout.p * layout.p + layout.p] = yr.squaredNorm();
       }
+    }
     MPI_Allreduce(MPI_IN_PLACE, moments.data(), static_cast<int>(moments.size()), MPI_DOUBLE,
                   MPI_SUM, comm);
     if (rank != 0) continue;

@@ -696,7 +696,12 @@ void import_human(const ImportOptions& o, std::ostream& log) {
     const GroupMap groups = o.groups.empty() ? GroupMap() : GroupMap(o.groups);
     data = read_fixations(o.fixations, text, layout, trials, groups);
     meta.data_kind = "fixations";
+    // Provenance: the layout and mappings that turned the report into rows.
     meta.data_source = o.fixations;
+    if (layout.format != "plain") meta.data_source += "; format " + layout.format;
+    if (!o.columns.empty()) meta.data_source += "; columns " + o.columns;
+    if (!o.trials.empty()) meta.data_source += "; trials " + o.trials;
+    if (!o.groups.empty()) meta.data_source += "; groups " + o.groups;
   } else {
     data = read_saccades(o.saccades, o.saccade_durations, text);
     meta.data_kind = "saccades";
