@@ -195,7 +195,15 @@ void add_noise_ceiling_stages(Builder& b) {
           "--human", b.out("human/" + h.name + ".h5"), "--group", grp, "--view", an.view};
       if (an.ceiling_leave_one_out) args.push_back("--leave-one-out");
       args.insert(args.end(), {"--out", dir});
+      analysis::NoiseCeilingAnalysisOptions call;
+      call.human_path = b.out("human/" + h.name + ".h5");
+      call.compute.group = grp;
+      call.compute.view = an.view;
+      call.compute.leave_one_out = an.ceiling_leave_one_out;
+      call.out_dir = dir;
+      call.command_line = analysis::command_line("noise-ceiling", args);
       Stage& s = b.add("noise-ceiling/" + h.name + "." + grp, "noise-ceiling", args);
+      s.call = call;
       b.reads(s, "human/" + h.name);
       s.table = {{"kind", "noise_ceiling"}, {"store", h.name}, {"group", grp}};
       b.set_outputs(

@@ -22,6 +22,7 @@
 #include <vector>
 
 #include "analysis/agreement.hpp"
+#include "analysis/noise_ceiling_analysis.hpp"
 #include "analysis/ntp_analysis.hpp"
 #include "analysis/resemblance_analysis.hpp"
 #include "run/job.hpp"
@@ -31,8 +32,9 @@ namespace lmgaze::run {
 
 // The typed analysis a stage calls; monostate: the stage runs `command` with
 // `args` in-process (or is built into the runner: extract).
-using StageCall = std::variant<std::monostate, analysis::ResemblanceAnalysisOptions,
-                               analysis::NtpAnalysisOptions, analysis::AgreementOptions>;
+using StageCall =
+    std::variant<std::monostate, analysis::ResemblanceAnalysisOptions, analysis::NtpAnalysisOptions,
+                 analysis::AgreementOptions, analysis::NoiseCeilingAnalysisOptions>;
 
 struct Stage {
   std::string id;                    // "resemblance/toy-m.readers.L1"

@@ -184,6 +184,10 @@ void execute(const Job& job, const Stage& s, CommandLookup commands, ScoreBook& 
     if (rank == 0) book.resemblance[o->out_dir] = sc;
     return;
   }
+  if (const auto* o = std::get_if<analysis::NoiseCeilingAnalysisOptions>(&s.call)) {
+    analysis::noise_ceiling_analysis(*o, comm, std::cout);
+    return;
+  }
   if (const auto* o = std::get_if<analysis::NtpAnalysisOptions>(&s.call)) {
     auto results = analysis::ntp_analysis(*o, comm, std::cout);
     if (rank == 0) book.ntp[o->out_dir] = std::move(results);

@@ -69,19 +69,20 @@ std::vector<Problem> validate_stages(const Job& job, const Graph& graph) {
         problems.push_back({w, "stage " + s.id + ": " + key + ": " + p.what});
       }
     }
-    if (s.kind == "noise-ceiling") {
-      const std::string store = s.table.value("store", ""), group = s.table.value("group", "");
+    if (const auto* o = std::get_if<analysis::NoiseCeilingAnalysisOptions>(&s.call)) {
+      const std::string store = s.table.value("store", "");
+      const HumanSpec* h = nullptr;
+      for (const HumanSpec& x : job.humans)
+        if (x.name == store) h = &x;
       const auto st = simulated.find(store);
-      if (st != simulated.end() && st->second.count(group) && st->second.at(group) < 2) {
-        const HumanSpec* h = nullptr;
-        for (const HumanSpec& x : job.humans)
-          if (x.name == store) h = &x;
+      long n_readers = -1;
+      if (st != simulated.end() && st->second.count(o->compute.group))
+        n_readers = st->second.at(o->compute.group);
+      for (const analysis::OptionProblem& p : analysis::validate(*o, {n_readers}))
         problems.push_back(
             {{h->where.file,
               h->key_lines.count("simulate") ? h->key_lines.at("simulate") : h->where.line},
-             "stage " + s.id + ": a noise ceiling needs at least 2 readers; group " + group +
-                 " has " + std::to_string(st->second.at(group))});
-      }
+             "stage " + s.id + ": " + p.what});
     }
   }
   return problems;
