@@ -33,6 +33,9 @@ int run_extract(const Args& args) {
       "with --device cuda: ranks of a node sharing one GPU (rank i takes cuda:i/K)")(
       "batch", po::value(&opt.batch)->default_value(8),
       "sentences per forward pass (one micro-batch)")(
+      "order", po::value(&opt.order)->default_value("length"),
+      "length: batches of sentences of about one length (sorted by tokens; little padding); "
+      "file: consecutive sentences. The file is in text order either way")(
       "stages", po::value(&opt.stages)->default_value(1),
       "pipeline stages: the N MPI ranks form N/stages groups, each cutting the model's layers "
       "into this many consecutive ranges, one per rank; groups share out the sentences")(
@@ -42,7 +45,9 @@ int run_extract(const Args& args) {
       "seconds a pipeline stage waits on its neighbour before declaring it dead or hung")(
       "threads", po::value(&opt.threads)->default_value(0),
       "torch threads per rank; 0 = the node's cores divided among its ranks")(
-      "quiet", po::bool_switch(&opt.quiet), "no layout, progress or summary lines");
+      "quiet", po::bool_switch(&opt.quiet), "no layout, progress or summary lines")(
+      "timings", po::bool_switch(&opt.timings),
+      "print each micro-batch's forward, softmax, merge, copy to the host and write times");
   auto vm = parse_options({"extract",
                            "extract --model DIR --text FILE --out FILE.h5 [--prefix TEXT] "
                            "[--dtype fp32|fp16|bf16|fp64] [--device cpu|cuda] [--batch N] "

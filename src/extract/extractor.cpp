@@ -18,12 +18,16 @@
 // the failing rank names itself and its stage and aborts the job.
 #include "extract/extractor.hpp"
 
+#include <c10/core/Event.h>
+#include <c10/core/impl/VirtualGuardImpl.h>
 #include <dlfcn.h>
 #include <sched.h>
 #include <sys/resource.h>
+#include <torch/cuda.h>
 #include <torch/torch.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cmath>
 #include <cstdio>
@@ -34,17 +38,21 @@
 #include <optional>
 #include <sstream>
 #include <stdexcept>
+#include <thread>
 #include <type_traits>
 
 #include "common/eta.hpp"
 #include "common/inputs.hpp"
+#include "extract/batch_order.hpp"
 #include "extract/bos_choice.hpp"
 #include "extract/hidden_link.hpp"
 #include "extract/stage.hpp"
 #include "extract/tokenized_corpus.hpp"
 #include "extract/word_merge.hpp"
+#include "extract/write_queue.hpp"
 #include "io/attention_file.hpp"
 #include "model/model_config.hpp"
+#include "model/softmax_clock.hpp"
 #include "mpi/comm.hpp"
 #include "mpi/layout.hpp"
 #include "mpi/partition.hpp"
@@ -128,6 +136,7 @@ struct Plan {
   std::unique_ptr<Tokenizer> tokenizer;
   BosChoice bos;
   std::vector<TokenizedSentence> tokens;
+  std::vector<int64_t> n_tokens;  // [sentences] model-input length of each
   SentenceTable table;
   torch::Dtype dtype = torch::kFloat32;
   torch::Device device = torch::kCPU;
@@ -136,7 +145,8 @@ struct Plan {
   std::vector<mpi::Range> stage_layers;     // [S] layers of each stage
   std::vector<int64_t> stage_bytes;         // [S] weight bytes of each stage
   std::vector<mpi::Range> group_sentences;  // [G] sentences of each group
-  std::vector<mpi::Range> batches;          // this group's micro-batches
+  std::vector<Batch> batches;               // this group's micro-batches
+  int64_t padded_tokens = 0;                // padding positions in every group's batches
 
   const mpi::Range& my_layers() const { return stage_layers[layout.stage]; }
   std::string who(int rank) const {
@@ -150,6 +160,7 @@ Plan make_plan(const ExtractOptions& opt, int n_ranks, int rank, const mpi::Node
   if (!(opt.peer_timeout_s > 0)) throw InputError("--peer-timeout must be positive");
   if (opt.threads < 0) throw InputError("--threads must be 0 (automatic) or positive");
   Plan p;
+  const BatchOrder order = parse_batch_order(opt.order);
   p.dtype = parse_dtype(opt.dtype);
   if (opt.ranks_per_gpu < 1) throw InputError("--ranks-per-gpu must be at least 1");
   p.device = pick_device(opt.device, node, opt.ranks_per_gpu);
@@ -185,12 +196,17 @@ Plan make_plan(const ExtractOptions& opt, int n_ranks, int rank, const mpi::Node
 
   // Groups take contiguous sentence ranges holding equal shares of the tokens.
   std::vector<int64_t> token_offset = {0};
-  for (const auto& t : p.tokens) token_offset.push_back(token_offset.back() + t.n_tokens());
-  for (int g = 0; g < p.layout.groups; ++g)
+  for (const auto& t : p.tokens) {
+    p.n_tokens.push_back(t.n_tokens());
+    token_offset.push_back(token_offset.back() + t.n_tokens());
+  }
+  for (int g = 0; g < p.layout.groups; ++g) {
     p.group_sentences.push_back(mpi::weighted_range(token_offset, p.layout.groups, g));
-  const mpi::Range& mine = p.group_sentences[p.layout.group];
-  for (size_t s0 = mine.begin; s0 < mine.end; s0 += opt.batch)
-    p.batches.push_back({s0, std::min(mine.end, s0 + static_cast<size_t>(opt.batch))});
+    for (Batch& b : make_batches(p.n_tokens, p.group_sentences[g], opt.batch, order)) {
+      p.padded_tokens += padded_tokens(p.n_tokens, b);
+      if (g == p.layout.group) p.batches.push_back(std::move(b));
+    }
+  }
   return p;
 }
 
@@ -214,22 +230,21 @@ void on_every_rank(MPI_Comm comm, const std::function<void()>& step, const std::
                        reporter);
 }
 
-int64_t max_tokens(const std::vector<TokenizedSentence>& sentences, mpi::Range r) {
+int64_t max_tokens(const std::vector<TokenizedSentence>& sentences, const Batch& b) {
   int64_t t_max = 0;
-  for (size_t s = r.begin; s < r.end; ++s)
-    t_max = std::max<int64_t>(t_max, sentences[s].n_tokens());
+  for (size_t s : b) t_max = std::max<int64_t>(t_max, sentences[s].n_tokens());
   return t_max;
 }
 
-// The ids of one micro-batch, sentences r, right-padded to the longest.
-// Padding id 0 is a valid id; causal attention keeps it invisible to real
-// tokens, so no padding mask is needed (batchings change no value: tested).
-torch::Tensor make_ids(const std::vector<TokenizedSentence>& sentences, mpi::Range r) {
+// The ids of one micro-batch, row k for sentence b[k], right-padded to the
+// longest. Padding id 0 is a valid id; causal attention keeps it invisible to
+// real tokens, so no padding mask is needed (batchings change no value: tested).
+torch::Tensor make_ids(const std::vector<TokenizedSentence>& sentences, const Batch& b) {
   torch::Tensor ids =
-      torch::zeros({static_cast<int64_t>(r.size()), max_tokens(sentences, r)}, torch::kInt64);
+      torch::zeros({static_cast<int64_t>(b.size()), max_tokens(sentences, b)}, torch::kInt64);
   auto acc = ids.accessor<int64_t, 2>();  // [B, Tmax]
-  for (size_t s = r.begin; s < r.end; ++s)
-    for (int t = 0; t < sentences[s].n_tokens(); ++t) acc[s - r.begin][t] = sentences[s].ids[t];
+  for (size_t k = 0; k < b.size(); ++k)
+    for (int t = 0; t < sentences[b[k]].n_tokens(); ++t) acc[k][t] = sentences[b[k]].ids[t];
   return ids;
 }
 
@@ -257,70 +272,148 @@ void write_model_input(AttentionWriter& writer, const std::vector<TokenizedSente
 }
 
 // Word-level matrices of one micro-batch for each layer of the stage, packed
-// as the file stores them. The merge and the packing run where the model ran,
-// so only the packed values are copied to the host.
-torch::Tensor pack_attention(const Plan& p, mpi::Range b,
-                             const std::vector<torch::Tensor>& attention) {
+// as the file stores them, the batch's sentences one after the other:
+// [L, H, pairs of the batch] float32 on the model's device. The merge and the
+// packing run where the model ran, so only the packed values leave it.
+torch::Tensor merge_attention(const Plan& p, const Batch& b,
+                              const std::vector<torch::Tensor>& attention) {
   std::vector<const std::vector<int>*> token_word;
   std::vector<int> n_words;
-  for (size_t s = b.begin; s < b.end; ++s) {
+  int64_t n_pairs = 0;
+  for (size_t s : b) {
     token_word.push_back(&p.tokens[s].token_word);
     n_words.push_back(p.table.n_words[s]);
+    n_pairs += p.table.pair_offset[s + 1] - p.table.pair_offset[s];
   }
   const BatchWordMerge merge(token_word, n_words, attention.front().size(2), p.device);
-  const int64_t n_pairs = p.table.pair_offset[b.end] - p.table.pair_offset[b.begin];
   if (merge.pairs() != n_pairs) throw std::logic_error("word merge and sentence table disagree");
   std::vector<torch::Tensor> packed;  // per layer [H, pairs]
   for (const torch::Tensor& a : attention) packed.push_back(merge.pack(a));
-  return torch::stack(packed).to(torch::kCPU).contiguous();  // [L, H, pairs]
+  return torch::stack(packed);
 }
 
-// Writes the packed [L, H, pairs of the batch] matrices, one block per layer,
-// after checking that every value is finite.
-void write_attention(const Plan& p, mpi::Range b, const torch::Tensor& packed,
+// A micro-batch's results on the host, for the writer.
+struct HostCopy {
+  torch::Tensor attention;            // [L, H, pairs of the batch] float32
+  torch::Tensor nll;                  // [B, Tmax-1] float64 (last stage), else undefined
+  std::shared_ptr<c10::Event> ready;  // CUDA: recorded after both copies were queued
+
+  // Returns once the copies have landed (at once on the CPU).
+  void wait() const {
+    if (ready)
+      while (!ready->query()) std::this_thread::sleep_for(std::chrono::microseconds(50));
+  }
+};
+
+// On CUDA the copies go into page-locked host memory without waiting
+// (non_blocking), so that the host goes on to queue the next batch's forward
+// at once; the writer thread waits for the copies' event before it reads.
+// That path has not run on a GPU yet (README, "GPU").
+HostCopy to_host(const torch::Tensor& merged, const torch::Tensor& nll) {
+  HostCopy c;
+  if (!merged.is_cuda()) {
+    c.attention = merged.to(torch::kCPU).contiguous();
+    if (nll.defined()) c.nll = nll.to(torch::kCPU, torch::kFloat64);
+    return c;
+  }
+  const auto pinned_copy = [](const torch::Tensor& t) {
+    torch::Tensor host =
+        torch::empty(t.sizes(), torch::TensorOptions().dtype(t.scalar_type()).pinned_memory(true));
+    host.copy_(t, /*non_blocking=*/true);
+    return host;
+  };
+  c.attention = pinned_copy(merged);
+  if (nll.defined()) c.nll = pinned_copy(nll.to(torch::kFloat64));
+  c.ready = std::make_shared<c10::Event>(c10::DeviceType::CUDA);
+  c.ready->record(c10::impl::VirtualGuardImpl(c10::DeviceType::CUDA).getStream(merged.device()));
+  return c;
+}
+
+// Writes the merged [L, H, pairs of the batch] matrices (on the host) after
+// checking that every value is finite: per layer, one block for each run of
+// consecutive sentences of the batch (one run in file order, up to one per
+// sentence in length order). Plain loops, no torch operation: this runs on the
+// writer thread, outside the forward's inference mode and thread pools.
+void write_attention(const Plan& p, const Batch& b, const torch::Tensor& merged,
                      AttentionWriter& writer) {
-  const int H = p.config.n_heads;
-  const int64_t p0 = p.table.pair_offset[b.begin];
-  const int64_t n_pairs = p.table.pair_offset[b.end] - p0;
-  for (int64_t i = 0; i < packed.size(0); ++i) {
+  const int64_t H = p.config.n_heads;
+  const int64_t n_pairs = merged.size(2);
+  const std::vector<mpi::Range> runs = consecutive_runs(b);
+  std::vector<float> part;  // one run's columns of every head, contiguous
+  for (int64_t i = 0; i < merged.size(0); ++i) {
     const int l = static_cast<int>(p.my_layers().begin + i);
-    const float* block = packed[i].data_ptr<float>();
-    for (size_t s = b.begin; s < b.end; ++s)
-      for (int h = 0; h < H; ++h)
-        require_finite(block + h * n_pairs + (p.table.pair_offset[s] - p0),
-                       p.table.pair_offset[s + 1] - p.table.pair_offset[s],
+    const float* block = merged.data_ptr<float>() + i * H * n_pairs;  // [H, pairs of the batch]
+    int64_t column = 0;
+    for (size_t s : b) {
+      const int64_t n = p.table.pair_offset[s + 1] - p.table.pair_offset[s];
+      for (int64_t h = 0; h < H; ++h)
+        require_finite(block + h * n_pairs + column, n,
                        describe(p.corpus, s) + ", layer " + std::to_string(l));
-    writer.write_layer_block(l, p0, n_pairs, block);
+      column += n;
+    }
+    column = 0;
+    for (const mpi::Range& run : runs) {
+      const int64_t p0 = p.table.pair_offset[run.begin];
+      const int64_t n = p.table.pair_offset[run.end] - p0;
+      if (runs.size() == 1) {
+        writer.write_layer_block(l, p0, n, block);
+      } else {
+        part.resize(static_cast<size_t>(H * n));
+        for (int64_t h = 0; h < H; ++h)
+          std::copy_n(block + h * n_pairs + column, n, part.data() + h * n);
+        writer.write_layer_block(l, p0, n, part.data());
+      }
+      column += n;
+    }
   }
 }
 
-// /ntp and /tokens/n_tokens of one micro-batch (last stage).
-// nll [B, Tmax-1] float64 on the host: the next-token losses of the batch.
-void write_loss(const Plan& p, mpi::Range b, const torch::Tensor& nll, AttentionWriter& writer) {
+// /ntp and /tokens/n_tokens of one micro-batch (last stage), one write per run
+// of consecutive sentences. nll [B, Tmax-1] float64 on the host: the
+// next-token losses of the batch, row k for sentence b[k].
+void write_loss(const Plan& p, const Batch& b, const torch::Tensor& nll, AttentionWriter& writer) {
   auto acc = nll.accessor<double, 2>();
-  std::vector<double> nll_sum;
-  std::vector<int64_t> n_predicted, n_sentence_tokens;
-  for (size_t s = b.begin; s < b.end; ++s) {
-    const TokenizedSentence& t = p.tokens[s];
-    double sum = 0;
-    // Token q is predicted from position q - 1 (nll column q - 1).
-    for (int q = t.first_predicted(); q < t.n_tokens(); ++q) sum += acc[s - b.begin][q - 1];
-    if (!std::isfinite(sum))
-      throw InputError(describe(p.corpus, s) + ": next-token loss is NaN or Inf");
-    nll_sum.push_back(sum);
-    n_predicted.push_back(t.n_predicted());
-    n_sentence_tokens.push_back(t.n_sentence_tokens());
+  size_t k = 0;  // row of the batch
+  for (const mpi::Range& run : consecutive_runs(b)) {
+    std::vector<double> nll_sum;
+    std::vector<int64_t> n_predicted, n_sentence_tokens;
+    for (size_t s = run.begin; s < run.end; ++s, ++k) {
+      const TokenizedSentence& t = p.tokens[s];
+      double sum = 0;
+      // Token q is predicted from position q - 1 (nll column q - 1).
+      for (int q = t.first_predicted(); q < t.n_tokens(); ++q) sum += acc[k][q - 1];
+      if (!std::isfinite(sum))
+        throw InputError(describe(p.corpus, s) + ": next-token loss is NaN or Inf");
+      nll_sum.push_back(sum);
+      n_predicted.push_back(t.n_predicted());
+      n_sentence_tokens.push_back(t.n_sentence_tokens());
+    }
+    writer.write_ntp(static_cast<int64_t>(run.begin), nll_sum, n_predicted);
+    writer.write_token_counts(static_cast<int64_t>(run.begin), n_sentence_tokens);
   }
-  writer.write_ntp(static_cast<int64_t>(b.begin), nll_sum, n_predicted);
-  writer.write_token_counts(static_cast<int64_t>(b.begin), n_sentence_tokens);
 }
+
+// Wall-clock seconds of one micro-batch's phases (--timings): the forward
+// (embedding, layers, lm_head and loss) without the attention softmax, the
+// softmax, the word merge, the copy to the host, and the writer's checks and
+// HDF5 writes (on the writer thread, overlapping the next batch).
+struct BatchTimes {
+  double forward = 0, softmax = 0, merge = 0, copy = 0, write = 0;
+};
 
 // Where a rank's extraction time went, in seconds: the model (forward, merge,
-// copies to the host), the file (checks and HDF5 writes), and the links to
-// pipeline neighbours (waiting for and sending hidden states).
+// copies to the host), the file (waiting for the writer: what the writes do
+// not overlap), the links to pipeline neighbours (waiting for and sending
+// hidden states), and the writer's own time.
 struct StageTimes {
   double model = 0, file = 0, links = 0;
+  double writes = 0;
+  std::vector<BatchTimes> batches;
 };
+
+// Micro-batches the writer may hold besides the one it writes: bounds the host
+// memory of results waiting for the disk.
+constexpr size_t kWaitingBatches = 2;
 
 // Runs f and adds its duration to *total.
 template <class F>
@@ -340,12 +433,14 @@ auto timed(double* total, F&& f) {
 StageTimes run_stage(const Plan& p, StageModel& model, AttentionWriter& writer, MPI_Comm links,
                      const ExtractOptions& opt, const std::string& model_name) {
   StageTimes times;
+  times.batches.resize(p.batches.size());
+  double written = 0;  // the writer's seconds: its thread's only until queue.finish()
   const mpi::PipelineLayout& L = p.layout;
   std::optional<HiddenReceiver> from_prev;
   std::optional<HiddenSender> to_next;
   if (!L.first_stage()) {
     std::vector<std::pair<int64_t, int64_t>> shapes;  // [B, Tmax] of each micro-batch
-    for (const mpi::Range& b : p.batches)
+    for (const Batch& b : p.batches)
       shapes.emplace_back(static_cast<int64_t>(b.size()), max_tokens(p.tokens, b));
     from_prev.emplace(
         LinkOptions{links, L.prev_rank(), p.who(L.prev_rank()), opt.in_flight, opt.peer_timeout_s},
@@ -356,39 +451,79 @@ StageTimes run_stage(const Plan& p, StageModel& model, AttentionWriter& writer, 
         LinkOptions{links, L.next_rank(), p.who(L.next_rank()), opt.in_flight, opt.peer_timeout_s},
         p.dtype);
 
+  // --timings on CUDA: the device is waited for at each phase boundary, so that
+  // each phase is charged its own work (which slows the run a little).
+  const bool wait_device = opt.timings && p.device.is_cuda();
+  const auto wait = [&] {
+    if (wait_device) torch::cuda::synchronize(p.device.index());
+  };
+  SoftmaxClock& softmax = softmax_clock();
+  softmax.on = opt.timings;
+  softmax.wait = nullptr;
+  if (wait_device) softmax.wait = [index = p.device.index()] { torch::cuda::synchronize(index); };
+  // Runs f as one phase of a batch: its seconds go to *phase_s and to the model's.
+  const auto phase = [&](double* phase_s, auto&& f) {
+    wait();
+    const auto t = Clock::now();
+    auto result = f();
+    wait();
+    const double s = seconds_since(t);
+    *phase_s += s;
+    times.model += s;
+    return result;
+  };
+  // The writer thread writes batch i while the model computes batch i + 1. A
+  // parallel file writes through MPI, which lmgaze initialises for the main
+  // thread only: with more than one rank the writes stay on this thread.
+  WriteQueue queue(kWaitingBatches, /*threaded=*/L.world == 1);
+
   const auto start = Clock::now();
   const mpi::Range& mine = p.group_sentences[L.group];
   int64_t tokens_done = 0;
-  for (const mpi::Range& b : p.batches) {
+  size_t sentences_done = 0;
+  for (size_t i = 0; i < p.batches.size(); ++i) {
+    const Batch& b = p.batches[i];
+    BatchTimes& bt = times.batches[i];
     torch::Tensor ids = make_ids(p.tokens, b);  // [B, Tmax]
-    torch::Tensor hidden =                      // [B, Tmax, C]
-        L.first_stage() ? timed(&times.model, [&] { return model.embed(ids.to(p.device)); })
+    const double softmax_before = softmax.seconds;
+    torch::Tensor hidden =  // [B, Tmax, C]
+        L.first_stage() ? phase(&bt.forward, [&] { return model.embed(ids.to(p.device)); })
                         : timed(&times.links, [&] { return from_prev->receive(); });
     std::vector<torch::Tensor> attention;  // per layer [B, H, Tmax, Tmax] float32
-    hidden = timed(&times.model, [&] { return model.run_layers(hidden, &attention); });
+    hidden = phase(&bt.forward, [&] { return model.run_layers(hidden, &attention); });
     // Send first: the next stage computes while this one merges and writes.
     if (to_next) timed(&times.links, [&] { to_next->send(hidden); });
-    const torch::Tensor packed =
-        timed(&times.model, [&] { return pack_attention(p, b, attention); });  // [L, H, pairs]
+    const torch::Tensor merged =  // [L, H, pairs of the batch]
+        phase(&bt.merge, [&] { return merge_attention(p, b, attention); });
     attention.clear();
-    timed(&times.file, [&] { write_attention(p, b, packed, writer); });
-    if (L.last_stage()) {
-      const torch::Tensor nll = timed(&times.model, [&] {
-        return next_token_nll(model.head(hidden), ids.to(p.device))
-            .to(torch::kCPU, torch::kFloat64);  // [B, Tmax-1]
+    torch::Tensor nll;  // [B, Tmax-1]
+    if (L.last_stage())
+      nll =
+          phase(&bt.forward, [&] { return next_token_nll(model.head(hidden), ids.to(p.device)); });
+    bt.softmax = softmax.seconds - softmax_before;
+    bt.forward -= bt.softmax;
+    const HostCopy copy = phase(&bt.copy, [&] { return to_host(merged, nll); });
+    timed(&times.file, [&] {
+      queue.push([&p, &writer, &bt, &written, b, copy] {
+        const auto t = Clock::now();
+        copy.wait();
+        write_attention(p, b, copy.attention, writer);
+        if (copy.nll.defined()) write_loss(p, b, copy.nll, writer);
+        bt.write = seconds_since(t);
+        written += bt.write;
       });
-      timed(&times.file, [&] { write_loss(p, b, nll, writer); });
-    }
+    });
     if (to_next) timed(&times.links, [&] { to_next->poll(); });
 
-    for (size_t s = b.begin; s < b.end; ++s) tokens_done += p.tokens[s].n_tokens();
+    sentences_done += b.size();
+    for (size_t s : b) tokens_done += p.n_tokens[s];
     if (!opt.quiet && L.rank == 0) {
       // Rank 0 is in group 0, and the groups' shares are balanced by tokens: the
       // time left of group 0 is the time left of the extraction.
       int64_t tokens_mine = 0;
       for (size_t s = mine.begin; s < mine.end; ++s) tokens_mine += p.tokens[s].n_tokens();
       const double elapsed = seconds_since(start);
-      std::cerr << "\rextract " << model_name << ": " << b.end - mine.begin << "/" << mine.size()
+      std::cerr << "\rextract " << model_name << ": " << sentences_done << "/" << mine.size()
                 << " sentences"
                 << (L.groups > 1 ? " (group 0 of " + std::to_string(L.groups) + ")" : "") << ", "
                 << static_cast<int64_t>(tokens_done / std::max(elapsed, 1e-9)) << " tokens/s, "
@@ -397,6 +532,8 @@ StageTimes run_stage(const Plan& p, StageModel& model, AttentionWriter& writer, 
                 << "   " << std::flush;  // blanks: the \r-rewritten line may get shorter
     }
   }
+  timed(&times.file, [&] { queue.finish(); });
+  times.writes = written;
   // Completion flows from the last stage back to the first.
   timed(&times.links, [&] {
     if (to_next) to_next->finish(L.stages - 1 - L.stage);
@@ -462,15 +599,17 @@ void print_layout(const Plan& p, const std::string& model_name, const ExtractOpt
 // Rank 0 prints every rank's memory and the throughput: the evidence that a
 // stage holds only its share of the model.
 void print_summary(const Plan& p, double rss_before_load, double load_s, double extract_s,
-                   const StageTimes& times, const std::string& model_name) {
+                   const StageTimes& times, const std::string& model_name,
+                   const ExtractOptions& opt) {
   const mpi::PipelineLayout& L = p.layout;
-  constexpr int kN = 6;
+  constexpr int kN = 7;
   double mine[kN] = {rss_before_load,
                      rss_peak(),
                      static_cast<double>(p.stage_bytes[L.stage]),  // bytes
                      times.model,
                      times.file,
-                     times.links};  // seconds
+                     times.links,
+                     times.writes};  // seconds
   std::vector<double> all(L.rank == 0 ? kN * L.world : 0);
   MPI_Gather(mine, kN, MPI_DOUBLE, all.data(), kN, MPI_DOUBLE, 0, MPI_COMM_WORLD);
   if (L.rank != 0) return;
@@ -480,12 +619,48 @@ void print_summary(const Plan& p, double rss_before_load, double load_s, double 
             << " tokens in " << std::fixed << std::setprecision(3) << extract_s << " s ("
             << std::setprecision(0) << tokens / std::max(extract_s, 1e-9) << " tokens/s); loading "
             << std::setprecision(3) << load_s << " s\n";
+  std::cerr << "  batches of up to " << opt.batch << " sentences in " << opt.order
+            << " order: " << p.padded_tokens << " padding tokens (" << std::setprecision(1)
+            << 100.0 * p.padded_tokens / std::max<int64_t>(1, tokens + p.padded_tokens)
+            << "% of the positions computed)\n";
   for (int r = 0; r < L.world; ++r) {
     const double* v = all.data() + kN * r;
     std::cerr << "  " << p.who(r) << ": weights " << mb(v[2]) << ", peak RSS " << mb(v[1]) << " ("
               << mb(v[0]) << " before loading); model " << std::setprecision(3) << v[3]
-              << " s, file " << v[4] << " s, links " << v[5] << " s\n";
+              << " s, file " << v[4] << " s, links " << v[5] << " s; writes " << v[6]
+              << " s on the " << (L.world == 1 ? "writer thread" : "main thread") << "\n";
   }
+}
+
+// --timings: every rank prints the phases of each of its micro-batches, then
+// their sums, in milliseconds.
+void print_timings(const Plan& p, const StageTimes& times) {
+  std::ostringstream out;
+  out << std::fixed << std::setprecision(2);
+  const std::string who = "timings " + p.who(p.layout.rank) + ": ";
+  const auto phases = [&](const BatchTimes& t) {
+    out << "forward " << 1e3 * t.forward << " ms, softmax " << 1e3 * t.softmax << " ms, merge "
+        << 1e3 * t.merge << " ms, copy " << 1e3 * t.copy << " ms, write " << 1e3 * t.write
+        << " ms\n";
+  };
+  BatchTimes sum;
+  for (size_t i = 0; i < p.batches.size(); ++i) {
+    const Batch& b = p.batches[i];
+    const BatchTimes& t = times.batches[i];
+    int64_t tokens = 0;
+    for (size_t s : b) tokens += p.n_tokens[s];
+    out << who << "batch " << i << ", " << b.size() << " sentences, " << tokens << " tokens + "
+        << padded_tokens(p.n_tokens, b) << " padding: ";
+    phases(t);
+    sum.forward += t.forward;
+    sum.softmax += t.softmax;
+    sum.merge += t.merge;
+    sum.copy += t.copy;
+    sum.write += t.write;
+  }
+  out << who << "all " << p.batches.size() << " batches: ";
+  phases(sum);
+  std::cerr << out.str() << std::flush;
 }
 
 }  // namespace
@@ -568,7 +743,8 @@ void run_extraction(const ExtractOptions& opt) {
   const double extract_s = seconds_since(start);
   writer->finish();
   MPI_Comm_free(&links);
-  if (!opt.quiet) print_summary(p, rss_before_load, load_s, extract_s, times, meta.model_name);
+  if (!opt.quiet) print_summary(p, rss_before_load, load_s, extract_s, times, meta.model_name, opt);
+  if (opt.timings) print_timings(p, times);
 }
 
 }  // namespace lmgaze

@@ -17,7 +17,12 @@ struct ExtractOptions {
   std::string dtype = "fp32";  // fp32 | fp16 | bf16 | fp64
   std::string device = "cpu";  // cpu | cuda (rank i of a node takes cuda:i) | cuda:N (one rank)
   int batch = 8;               // sentences per micro-batch (one forward pass)
-  bool quiet = false;          // no progress or summary lines
+  // length: a group's sentences sorted by token count before they are cut
+  // into batches (little padding); file: consecutive sentences. The file's
+  // order is the same either way (batch_order.hpp).
+  std::string order = "length";
+  bool timings = false;  // print each micro-batch's phases (forward, softmax, merge, copy, write)
+  bool quiet = false;    // no progress or summary lines
   // Distribution over MPI_COMM_WORLD: N ranks = N / stages pipeline groups of
   // `stages` ranks each; a stage owns a contiguous range of layers.
   int stages = 1;

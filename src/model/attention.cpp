@@ -4,6 +4,7 @@
 #include <limits>
 
 #include "model/precision.hpp"
+#include "model/softmax_clock.hpp"
 
 namespace lmgaze {
 
@@ -47,7 +48,8 @@ torch::Tensor causal_attention(const torch::Tensor& q, const torch::Tensor& k,
   // A sliding window also hides keys `window` or more tokens back (j <= i - window).
   if (window > 0 && window < T) hidden = hidden.logical_or(ones.tril(-window));
   scores.masked_fill_(hidden, -std::numeric_limits<double>::infinity());
-  torch::Tensor p = torch::softmax(scores, -1);                 // [B, NH, T, T] float32 (fp64)
+  torch::Tensor p =  // [B, NH, T, T] float32 (fp64)
+      softmax_clock().time([&] { return torch::softmax(scores, -1); });
   torch::Tensor out = torch::matmul(p.to(v.scalar_type()), v);  // [B, NH, T, HS]
   if (probs) *probs = p;
   return out;

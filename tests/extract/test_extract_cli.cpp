@@ -273,8 +273,8 @@ TEST_F(ExtractCli, UnknownArchitectureIsRefused) {
 TEST_F(ExtractCli, HelpExplainsEveryOption) {
   auto r = run_command(test::lmgaze_binary() + " extract --help");
   EXPECT_EQ(r.exit_code, 0);
-  for (const char* opt :
-       {"--model", "--text", "--out", "--prefix", "--dtype", "--device", "--batch", "--job"})
+  for (const char* opt : {"--model", "--text", "--out", "--prefix", "--dtype", "--device",
+                          "--batch", "--order", "--timings", "--job"})
     EXPECT_NE(r.output.find(opt), std::string::npos) << opt;
 }
 
@@ -288,6 +288,96 @@ TEST_F(ExtractCli, JobFileSuppliesOptionsAndCommandLineWins) {
   ASSERT_EQ(r.exit_code, 0) << r.output;
   EXPECT_TRUE(fs::exists(out("from_cli.h5")));
   EXPECT_FALSE(fs::exists(out("from_job.h5")));
+}
+
+// Length order changes which sentences share a batch, not where they are
+// written: the same file as file order, within the bounds of
+// BatchSizeChangesNothing (fp64; one float32 step for attention, 1e-10
+// relative for loss sums), the same model input, and less padding.
+TEST_F(ExtractCli, LengthOrderChangesNoValueAndPadsLess) {
+  const std::string a = out("order_file.h5"), b = out("order_length.h5");
+  const std::string common = "--dtype fp64 --batch 7 --prefix 'Read this:' ";
+  const auto by_file =
+      run_command(test::lmgaze_binary() + " extract --model " + kModels + "toy-l --text " +
+                  kDemoText + " --out " + a + " " + common + "--order file");
+  const auto by_length = run_command(test::lmgaze_binary() + " extract --model " + kModels +
+                                     "toy-l --text " + kDemoText + " --out " + b + " " + common);
+  ASSERT_EQ(by_file.exit_code, 0) << by_file.output;
+  ASSERT_EQ(by_length.exit_code, 0) << by_length.output;
+  AttentionReader ra(a), rb(b);
+  const double attention_bound = std::ldexp(1.0, -24);
+  for (int l = 0; l < ra.n_layers(); ++l) {
+    auto x = ra.read_layer(l, 0, ra.sentences().size());
+    auto y = rb.read_layer(l, 0, rb.sentences().size());
+    ASSERT_EQ(x.size(), y.size());
+    for (size_t k = 0; k < x.size(); ++k) ASSERT_NEAR(x[k], y[k], attention_bound) << k;
+  }
+  auto nx = ra.nll_sum(), ny = rb.nll_sum();
+  for (size_t s = 0; s < nx.size(); ++s) EXPECT_NEAR(nx[s], ny[s], 1e-10 * std::abs(nx[s]));
+  EXPECT_EQ(ra.ntp_tokens(), rb.ntp_tokens());
+  EXPECT_EQ(ra.sentence_tokens(), rb.sentence_tokens());
+
+  const std::regex padding(R"(in (file|length) order: ([0-9]+) padding tokens)");
+  std::smatch f, l;
+  ASSERT_TRUE(std::regex_search(by_file.output, f, padding)) << by_file.output;
+  ASSERT_TRUE(std::regex_search(by_length.output, l, padding)) << by_length.output;
+  EXPECT_EQ(f[1], "file");
+  EXPECT_EQ(l[1], "length");
+  EXPECT_LT(std::stol(l[2]), std::stol(f[2]));
+}
+
+// --timings: one line per micro-batch (32 sentences in batches of 5: 7), and a
+// last line whose phases are the sums of the batches' (each printed to 0.01 ms).
+TEST_F(ExtractCli, TimingsGiveEveryBatchAndTheirSums) {
+  const auto r = run_command(test::lmgaze_binary() + " extract --timings --batch 5 --model " +
+                             kModels + "toy-s --text " + kDemoText + " --out " + out("timings.h5"));
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  const std::regex line(
+      R"(timings rank 0 [^:]*: (batch [0-9]+, ([0-9]+) sentences[^:]*|all ([0-9]+) batches): )"
+      R"(forward ([0-9.]+) ms, softmax ([0-9.]+) ms, merge ([0-9.]+) ms, copy ([0-9.]+) ms, )"
+      R"(write ([0-9.]+) ms)");
+  std::vector<double> sum(5, 0.0), total;
+  int batches = 0, sentences = 0;
+  for (auto it = std::sregex_iterator(r.output.begin(), r.output.end(), line);
+       it != std::sregex_iterator(); ++it) {
+    const std::smatch& m = *it;
+    if (m[3].matched) {
+      EXPECT_EQ(std::stoi(m[3]), batches);
+      for (int k = 0; k < 5; ++k) total.push_back(std::stod(m[4 + k]));
+      continue;
+    }
+    ++batches;
+    sentences += std::stoi(m[2]);
+    for (int k = 0; k < 5; ++k) sum[k] += std::stod(m[4 + k]);
+  }
+  EXPECT_EQ(batches, 7) << r.output;
+  EXPECT_EQ(sentences, 32);
+  ASSERT_EQ(total.size(), 5u) << r.output;
+  EXPECT_GT(total[0], 0.0);  // the forward takes time
+  EXPECT_GT(total[1], 0.0);  // and so does its softmax
+  for (int k = 0; k < 5; ++k) EXPECT_NEAR(total[k], sum[k], 7 * 0.005 + 0.005) << k;
+}
+
+// A write that fails on the writer thread is reported as on the main thread:
+// one line, exit 2, no output under either name. The demo text three times
+// over in one batch makes each layer's block 104 KB (4 heads x 6528 pairs x 4
+// bytes), more than HDF5's 64 KB sieve buffer, so it is written at once; with
+// a 250 KB file-size limit the layout, model input and layer 0 fit (about
+// 200 KB) and the write of layer 1, on the writer thread, fails.
+TEST_F(ExtractCli, WriteFailureOnTheWriterThreadIsOneLine) {
+  const std::string text = out("demo_x3.txt"), path = out("limited.h5");
+  const std::string demo = test::read_file(kDemoText);
+  std::ofstream(text) << demo << "\n" << demo << "\n" << demo;
+  const auto r = run_command("bash -c 'ulimit -f 250 && exec " + test::lmgaze_binary() +
+                             " extract --quiet --batch 96 --order file --model " + kModels +
+                             "toy-m --text " + text + " --out " + path + "'");
+  EXPECT_EQ(r.exit_code, 2) << r.output;
+  EXPECT_EQ(test::count_lines(r.output), 1) << r.output;
+  EXPECT_EQ(r.output.rfind("lmgaze: " + path + ": cannot write dataset /attention/layer_", 0), 0u)
+      << r.output;
+  EXPECT_NE(r.output.find("File too large"), std::string::npos) << r.output;
+  EXPECT_FALSE(fs::exists(path));
+  EXPECT_FALSE(fs::exists(path + ".partial"));
 }
 
 }  // namespace
