@@ -139,6 +139,9 @@ CsvTable parse_table(const std::string& text, const std::string& name, const Csv
       continue;
     }
     if (delimiter == 0) delimiter = detect_delimiter(text, i, name, line);
+    // Tab-separated files have no quoting (as IANA's text/tab-separated-values):
+    // a '"' is text, e.g. in an interest-area label of an EyeLink report.
+    const bool quoting = delimiter == ',';
     CsvRow row;
     row.line = line;
     std::string field;
@@ -147,7 +150,8 @@ CsvTable parse_table(const std::string& text, const std::string& name, const Csv
         row.fields.push_back(field);
         break;
       }
-      if (text[i] == '"' && trimmed(field).empty()) {  // a quoted field runs to its closing quote
+      // A quoted field runs to its closing quote (comma-separated files only).
+      if (quoting && text[i] == '"' && trimmed(field).empty()) {
         field.clear();
         ++i;
         for (;;) {
@@ -181,7 +185,7 @@ CsvTable parse_table(const std::string& text, const std::string& name, const Csv
         ++line;
         break;
       }
-      if (text[i] == '"') throw InputError(name, line, "quote inside an unquoted field");
+      if (quoting && text[i] == '"') throw InputError(name, line, "quote inside an unquoted field");
       field += text[i++];
     }
     if (table.header.empty()) {

@@ -5,8 +5,9 @@
 // A file is: `#` comment lines where the caller allows them (the options a
 // table was made with; kept, in order, as metadata), one header line naming
 // the columns, and one record per line. The delimiter is a comma or a tab,
-// given by the caller or detected from the header. Fields may be quoted
-// ("a,b", "say ""hi""") and a quoted field may span lines. Lines holding only
+// given by the caller or detected from the header. In a comma-separated file
+// fields may be quoted ("a,b", "say ""hi""") and a quoted field may span
+// lines; a tab-separated file has no quoting (a '"' is text). Lines holding only
 // blanks are skipped. Column names are trimmed of spaces, a UTF-8 byte-order
 // mark before the first is dropped, and a name may not be empty or repeated.
 // Every record has exactly as many fields as the header. The bytes are checked

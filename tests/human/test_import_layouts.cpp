@@ -87,8 +87,13 @@ std::string eyelink_report(const std::vector<Fix>& fixations) {
   for (const auto& f : fixations)
     o << f.subject << "\t" << trial_label(f.subject, f.sentence) << "\t" << f.number << "\t"
       << 100 + 37 * f.number << ".5\t"
-      << (f.word < 0 ? std::string(".") : std::to_string(f.word + 1)) << "\t"
-      << (f.word < 0 ? "." : "w") << "\t" << f.duration << "\n";
+      << (f.word < 0 ? std::string(".") : std::to_string(f.word + 1))
+      << "\t"
+      // Labels quote the text: in a tab-separated file a '"' is no quoting.
+      << (f.word < 0     ? "."
+          : f.number % 2 ? "\"Quoted"
+                         : "say \"hi\"")
+      << "\t" << f.duration << "\n";
   return o.str();
 }
 
