@@ -1,16 +1,12 @@
 // lmgaze divergence: Jensen–Shannon divergence of two attention files,
-// layer by layer or in parts (METHODS.md section 3; analysis/divergence.hpp).
-//
-//   DIR/divergence.csv          a, b, mode, index, sentence, js
-//   DIR/divergence_summary.csv  a, b, mode, index, mean, sem, n
-//   DIR/divergence.json         inputs, options, layers of each part, skipped rows
+// layer by layer or in parts (METHODS.md section 3). Parses the command line
+// into the analysis' options; the tables: analysis/divergence_analysis.hpp.
 #include <mpi.h>
 
 #include <iostream>
 
-#include "analysis/divergence.hpp"
+#include "analysis/divergence_analysis.hpp"
 #include "analysis/inputs.hpp"
-#include "analysis/summary.hpp"
 #include "analysis/table.hpp"
 #include "cli/commands.hpp"
 #include "cli/options.hpp"
@@ -61,60 +57,8 @@ int run_divergence(const Args& args) {
   const std::string lb =
       vm->count("label-b") ? (*vm)["label-b"].as<std::string>() : analysis::file_label(o.b_path);
 
-  const analysis::DivergenceResult r = analysis::run_divergence(o, MPI_COMM_WORLD);
-  int rank = 0, size = 1;
-  MPI_Comm_rank(MPI_COMM_WORLD, &rank);
-  MPI_Comm_size(MPI_COMM_WORLD, &size);
-  if (rank != 0) return 0;
-  analysis::OutputSet set;  // the tables and sidecar appear together
-
-  using analysis::Table;
-  const std::string how = "mode " + r.mode + ", heads " + heads +
-                          (r.mode == "part" ? ", parts " + std::to_string(r.n_index()) : "");
-  Table rows({"a", "b", "mode", "index", "sentence", "js"});
-  Table summary({"a", "b", "mode", "index", "mean", "sem", "n"});
-  for (Table* t : {&rows, &summary}) {
-    t->comment(analysis::command_line(spec.name, args));
-    t->comment(how);
-  }
-  nlohmann::json parts = nlohmann::json::array();
-  for (size_t k = 0; k < r.n_index(); ++k) {
-    std::vector<double> values(r.js.begin() + static_cast<long>(k * r.n_sentences),
-                               r.js.begin() + static_cast<long>((k + 1) * r.n_sentences));
-    for (size_t s = 0; s < r.n_sentences; ++s)
-      rows.add({la, lb, r.mode, Table::integer(static_cast<long long>(k)),
-                Table::integer(static_cast<long long>(s)), Table::num(values[s])});
-    const analysis::MeanSem m = analysis::mean_sem(values);
-    summary.add({la, lb, r.mode, Table::integer(static_cast<long long>(k)), Table::num(m.mean),
-                 Table::num(m.sem), Table::integer(m.n)});
-    parts.push_back({{"index", k},
-                     {"a_layers", {r.a_layers[k].first, r.a_layers[k].second}},
-                     {"b_layers", {r.b_layers[k].first, r.b_layers[k].second}},
-                     {"rows_skipped", r.rows_skipped[k]}});
-  }
-  rows.write(out + "/divergence.csv");
-  summary.write(out + "/divergence_summary.csv");
-  nlohmann::json side = analysis::sidecar_header(spec.name, size);
-  side["command_line"] = analysis::command_line(spec.name, args);
-  side["a"] = {{"path", o.a_path}, {"label", la}, {"model_name", r.a_model}};
-  side["b"] = {{"path", o.b_path}, {"label", lb}, {"model_name", r.b_model}};
-  side["options"] = {{"mode", r.mode}, {"heads", heads}, {"parts_forced", o.force_parts}};
-  side["indices"] = parts;
-  side["definitions"] = {
-      {"js",
-       "natural log; each row divided by its own sum; 0 log 0 = 0; per sentence the mean "
-       "over rows"},
-      {"zero_rows",
-       "a row summing to zero in A or B is left out of the sentence mean "
-       "(rows_skipped); a sentence with no such row has no value"},
-      {"parts",
-       "consecutive parts, sizes differing by at most one, first parts longer "
-       "(numpy.array_split); averaged over layers then heads"},
-      {"sentence", "0-based position in the corpus (the files' /sentences order)"}};
-  analysis::write_json(out + "/divergence.json", side);
-  set.commit();
-  std::cout << "divergence " << la << " vs " << lb << " (" << how << "): " << r.n_index()
-            << " indices x " << r.n_sentences << " sentences -> " << out << "/divergence.csv\n";
+  analysis::divergence_analysis({o, la, lb, out, analysis::command_line(spec.name, args)},
+                                MPI_COMM_WORLD, std::cout);
   return 0;
 }
 

@@ -291,9 +291,15 @@ void add_trivial_stages(Builder& b) {
   if (job.runs("trivial")) {
     for (const ModelSpec& m : job.models) {
       const std::string dir = b.analysis_dir("trivial", m.name);
-      Stage& s =
-          b.add("trivial/" + m.name, "trivial",
-                {"--model", attention_path(b, m.name, "plain"), "--label", m.name, "--out", dir});
+      const std::vector<std::string> args = {
+          "--model", attention_path(b, m.name, "plain"), "--label", m.name, "--out", dir};
+      analysis::TrivialAnalysisOptions call;
+      call.model_path = attention_path(b, m.name, "plain");
+      call.label = m.name;
+      call.out_dir = dir;
+      call.command_line = analysis::command_line("trivial", args);
+      Stage& s = b.add("trivial/" + m.name, "trivial", args);
+      s.call = call;
       b.reads(s, "extract/" + m.name + ".plain");
       s.table = {{"kind", "trivial_model"}, {"model", m.name}};
       b.set_outputs(s, files(dir, "trivial", true));
@@ -302,9 +308,17 @@ void add_trivial_stages(Builder& b) {
     for (const HumanSpec& h : job.humans)
       for (const std::string& grp : h.groups) {
         const std::string dir = b.analysis_dir("trivial", h.name + "." + grp);
-        Stage& s = b.add("trivial/" + h.name + "." + grp, "trivial",
-                         {"--human", b.out("human/" + h.name + ".h5"), "--group", grp, "--view",
-                          an.view, "--out", dir});
+        const std::vector<std::string> args = {
+            "--human", b.out("human/" + h.name + ".h5"), "--group", grp, "--view", an.view, "--out",
+            dir};
+        analysis::TrivialAnalysisOptions call;
+        call.human_path = b.out("human/" + h.name + ".h5");
+        call.group = grp;
+        call.view = an.view;
+        call.out_dir = dir;
+        call.command_line = analysis::command_line("trivial", args);
+        Stage& s = b.add("trivial/" + h.name + "." + grp, "trivial", args);
+        s.call = call;
         b.reads(s, "human/" + h.name);
         s.table = {{"kind", "trivial_human"}, {"store", h.name}, {"group", grp}};
         b.set_outputs(s, files(dir, "trivial", true));
@@ -334,11 +348,24 @@ void add_divergence_stages(Builder& b) {
                                        "--label-a", label(ma, ca),
                                        "--label-b", label(mb, cb)};
       // Different depths compare in 4 parts (METHODS.md 3), fewer when a model is shallower.
+      analysis::DivergenceAnalysisOptions call;
+      call.compute.a_path = attention_path(b, ma, ca);
+      call.compute.b_path = attention_path(b, mb, cb);
+      call.compute.heads =
+          heads == "per-head" ? analysis::HeadMode::kPerHead : analysis::HeadMode::kAverage;
       const int la = layers(ma), lb = layers(mb);
-      if (la > 0 && lb > 0 && la != lb && std::min(la, lb) < 4)
+      if (la > 0 && lb > 0 && la != lb && std::min(la, lb) < 4) {
         args.insert(args.end(), {"--parts", std::to_string(std::min(la, lb))});
+        call.compute.parts = std::min(la, lb);
+        call.compute.force_parts = true;
+      }
       args.insert(args.end(), {"--out", dir});
+      call.label_a = label(ma, ca);
+      call.label_b = label(mb, cb);
+      call.out_dir = dir;
+      call.command_line = analysis::command_line("divergence", args);
       Stage& s = b.add("divergence/" + name, "divergence", args);
+      s.call = call;
       b.reads(s, "extract/" + ma + "." + ca);
       b.reads(s, "extract/" + mb + "." + cb);
       s.table = {{"kind", "divergence"}, {"divergence", kind}, {"a", ma},     {"b", mb},

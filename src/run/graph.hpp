@@ -22,9 +22,11 @@
 #include <vector>
 
 #include "analysis/agreement.hpp"
+#include "analysis/divergence_analysis.hpp"
 #include "analysis/noise_ceiling_analysis.hpp"
 #include "analysis/ntp_analysis.hpp"
 #include "analysis/resemblance_analysis.hpp"
+#include "analysis/trivial_analysis.hpp"
 #include "run/job.hpp"
 #include "run/resources.hpp"
 
@@ -34,7 +36,8 @@ namespace lmgaze::run {
 // `args` in-process (or is built into the runner: extract).
 using StageCall =
     std::variant<std::monostate, analysis::ResemblanceAnalysisOptions, analysis::NtpAnalysisOptions,
-                 analysis::AgreementOptions, analysis::NoiseCeilingAnalysisOptions>;
+                 analysis::AgreementOptions, analysis::NoiseCeilingAnalysisOptions,
+                 analysis::TrivialAnalysisOptions, analysis::DivergenceAnalysisOptions>;
 
 struct Stage {
   std::string id;                    // "resemblance/toy-m.readers.L1"

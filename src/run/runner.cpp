@@ -188,6 +188,14 @@ void execute(const Job& job, const Stage& s, CommandLookup commands, ScoreBook& 
     analysis::noise_ceiling_analysis(*o, comm, std::cout);
     return;
   }
+  if (const auto* o = std::get_if<analysis::TrivialAnalysisOptions>(&s.call)) {
+    analysis::trivial_analysis(*o, comm, std::cout);
+    return;
+  }
+  if (const auto* o = std::get_if<analysis::DivergenceAnalysisOptions>(&s.call)) {
+    analysis::divergence_analysis(*o, comm, std::cout);
+    return;
+  }
   if (const auto* o = std::get_if<analysis::NtpAnalysisOptions>(&s.call)) {
     auto results = analysis::ntp_analysis(*o, comm, std::cout);
     if (rank == 0) book.ntp[o->out_dir] = std::move(results);
