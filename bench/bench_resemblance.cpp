@@ -5,9 +5,9 @@
 // 4480 fits; here every layer is one pass of moments over the attention and 56
 // solves of a 65x65 system.
 //
-//   bench_resemblance [DIR] [--cv K] [--bootstrap B] [--splits S]
+//   bench_resemblance [DIR] [--cv K] [--bootstrap B] [--splits S] [--pca-k k]
 //   mpirun -np N bench_resemblance ...  (ranks split the sentences)
-//   (DIR default /tmp/lmgaze_bench; K = 10, B = 1000, S = 100)
+//   (DIR default /tmp/lmgaze_bench; K = 10, B = 1000, S = 100, k = 20)
 //
 // Prints the time to write the inputs (not part of the analysis), then each
 // part on its own:
@@ -18,7 +18,10 @@
 //      CV (leave-one-out) ceiling;
 //   3. the bootstrap over readers: B resamples of each layer's mean R² and of
 //      the resemblance, from each reader's R² (sufficient statistics, no refit);
-//   4. the split-half ceiling with S seeded splits.
+//   4. the split-half ceiling with S seeded splits;
+//   5. the fixed-capacity resemblance on the first k principal components of
+//      each layer's heads, K folds (k = 20, GPT-2 large's heads: the smallest
+//      head count of the paper's models).
 #include <mpi.h>
 
 #include <chrono>
@@ -28,6 +31,7 @@
 #include <string>
 
 #include "analysis/bootstrap.hpp"
+#include "analysis/pca_resemblance.hpp"
 #include "analysis/resemblance.hpp"
 #include "analysis/split_half.hpp"
 #include "common/tril.hpp"
@@ -97,7 +101,7 @@ int main(int argc, char** argv) {
   MPI_Comm_rank(MPI_COMM_WORLD, &rank);
   MPI_Comm_size(MPI_COMM_WORLD, &size);
   std::string dir = "/tmp/lmgaze_bench";
-  int cv = 10, resamples = 1000, splits = 100;
+  int cv = 10, resamples = 1000, splits = 100, pca_k = 20;
   for (int i = 1; i < argc; ++i) {
     const std::string a = argv[i];
     if (a == "--cv" && i + 1 < argc)
@@ -106,6 +110,8 @@ int main(int argc, char** argv) {
       resamples = std::stoi(argv[++i]);
     else if (a == "--splits" && i + 1 < argc)
       splits = std::stoi(argv[++i]);
+    else if (a == "--pca-k" && i + 1 < argc)
+      pca_k = std::stoi(argv[++i]);
     else
       dir = a;
   }
@@ -200,6 +206,24 @@ int main(int argc, char** argv) {
       if (rank == 0)
         std::printf("4. split-half ceiling, %d splits: %.3f s; reliability %.4f (sd %.4f)\n",
                     splits, wall, sh.reliability_mean, sh.reliability_sd);
+    }
+    // 5. Fixed capacity: k principal components per layer, inside the folds.
+    if (pca_k > 0 && cv >= 2) {
+      PcaResemblanceOptions po;
+      po.model_path = o.model_path;
+      po.human_path = o.human_path;
+      po.group = "L2";
+      po.folds = cv;
+      po.components = pca_k;
+      t0 = MPI_Wtime();
+      const auto pca = run_pca_resemblance(po, MPI_COMM_WORLD);
+      wall = MPI_Wtime() - t0;
+      total += wall;
+      if (rank == 0)
+        std::printf(
+            "5. fixed-capacity resemblance, first %d principal components, %d folds: %.3f s; "
+            "mean R²_cv %.4f\n",
+            pca_k, cv, wall, pca.choice.mean_r2_cv.mean);
     }
     if (rank == 0) std::printf("total of the parts: %.3f s\n", total);
   } catch (const std::exception& e) {

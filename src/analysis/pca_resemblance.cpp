@@ -2,6 +2,7 @@
 
 #include <Eigen/Eigenvalues>
 #include <cmath>
+#include <optional>
 
 #include "analysis/moments.hpp"
 #include "analysis/noise_ceiling.hpp"
@@ -95,25 +96,37 @@ PcaResemblanceResult run_pca_resemblance(const PcaResemblanceOptions& options, M
       Eigen::MatrixXd to_scores = Eigen::MatrixXd::Zero(H + 1, k + 1);
       to_scores(0, 0) = 1;
       to_scores.block(1, 1, H, k) = leading_components(train_design, k);
+      // One design per missing-data pattern (readers who lack the same
+      // sentences share it): its training and held-out moments in score space,
+      // decomposed once; the readers then differ only in Xᵀy and Σy².
+      std::vector<std::optional<OlsSolver>> solvers;  // empty: no training or held-out rows
+      std::vector<Eigen::MatrixXd> test_scores;
+      std::vector<uint8_t> usable;
+      for (int pat = 0; pat < plan.n_patterns(); ++pat) {
+        Eigen::MatrixXd xtx = Eigen::MatrixXd::Zero(H + 1, H + 1);
+        for (int g = 0; g < K; ++g)
+          if (g != f) xtx += moments.xtx(g, pat);
+        test_scores.push_back(to_scores.transpose() * moments.xtx(f, pat) * to_scores);
+        usable.push_back(xtx(0, 0) > 0 && test_scores.back()(0, 0) > 0);
+        solvers.emplace_back();
+        if (usable.back()) solvers.back().emplace(to_scores.transpose() * xtx * to_scores);
+      }
       for (int r = 0; r < n_readers; ++r) {
         const int pat = plan.pattern_of_target()[static_cast<size_t>(r)];
-        Eigen::MatrixXd xtx = Eigen::MatrixXd::Zero(H + 1, H + 1);
-        Eigen::VectorXd xty = Eigen::VectorXd::Zero(H + 1);
-        double yy = 0;
-        for (int g = 0; g < K; ++g)
-          if (g != f) {
-            xtx += moments.xtx(g, pat);
-            xty += moments.xty(g).col(r);
-            yy += moments.yy(g)(r);
-          }
         Moments::FoldScore score;
-        const Eigen::MatrixXd test_xtx = moments.xtx(f, pat);
-        if (xtx(0, 0) > 0 && test_xtx(0, 0) > 0) {
-          const OlsFit fit = ols_from_moments(to_scores.transpose() * xtx * to_scores,
-                                              to_scores.transpose() * xty, yy);
-          const HeldOut held = score_held_out(fit, to_scores.transpose() * test_xtx * to_scores,
+        if (usable[static_cast<size_t>(pat)]) {
+          Eigen::VectorXd xty = Eigen::VectorXd::Zero(H + 1);
+          double yy = 0;
+          for (int g = 0; g < K; ++g)
+            if (g != f) {
+              xty += moments.xty(g).col(r);
+              yy += moments.yy(g)(r);
+            }
+          const OlsFit fit =
+              solvers[static_cast<size_t>(pat)]->solve(to_scores.transpose() * xty, yy);
+          const HeldOut held = score_held_out(fit, test_scores[static_cast<size_t>(pat)],
                                               to_scores.transpose() * moments.xty(f).col(r),
-                                              moments.yy(f)(r), xty(0) / xtx(0, 0));
+                                              moments.yy(f)(r), xty(0) / fit.n);
           score = {fit.r2, held.sse, held.sst};
         }
         sse_sst(r, 0) += score.sse;
