@@ -330,16 +330,18 @@ HostCopy to_host(const torch::Tensor& merged, const torch::Tensor& nll) {
 }
 
 // Writes the merged [L, H, pairs of the batch] matrices (on the host) after
-// checking that every value is finite: per layer, one block for each run of
-// consecutive sentences of the batch (one run in file order, up to one per
-// sentence in length order). Plain loops, no torch operation: this runs on the
-// writer thread, outside the forward's inference mode and thread pools.
+// checking that every value is finite: one write per layer, of every run of
+// consecutive sentences of the batch at once (one run in file order, up to one
+// per sentence in length order). Plain loops, no torch operation: this runs on
+// the writer thread, outside the forward's inference mode and thread pools.
 void write_attention(const Plan& p, const Batch& b, const torch::Tensor& merged,
                      AttentionWriter& writer) {
   const int64_t H = p.config.n_heads;
   const int64_t n_pairs = merged.size(2);
-  const std::vector<mpi::Range> runs = consecutive_runs(b);
-  std::vector<float> part;  // one run's columns of every head, contiguous
+  std::vector<h5::ColumnRun> pair_runs;
+  for (const mpi::Range& run : consecutive_runs(b))
+    pair_runs.push_back({p.table.pair_offset[run.begin],
+                         p.table.pair_offset[run.end] - p.table.pair_offset[run.begin]});
   for (int64_t i = 0; i < merged.size(0); ++i) {
     const int l = static_cast<int>(p.my_layers().begin + i);
     const float* block = merged.data_ptr<float>() + i * H * n_pairs;  // [H, pairs of the batch]
@@ -351,20 +353,7 @@ void write_attention(const Plan& p, const Batch& b, const torch::Tensor& merged,
                        describe(p.corpus, s) + ", layer " + std::to_string(l));
       column += n;
     }
-    column = 0;
-    for (const mpi::Range& run : runs) {
-      const int64_t p0 = p.table.pair_offset[run.begin];
-      const int64_t n = p.table.pair_offset[run.end] - p0;
-      if (runs.size() == 1) {
-        writer.write_layer_block(l, p0, n, block);
-      } else {
-        part.resize(static_cast<size_t>(H * n));
-        for (int64_t h = 0; h < H; ++h)
-          std::copy_n(block + h * n_pairs + column, n, part.data() + h * n);
-        writer.write_layer_block(l, p0, n, part.data());
-      }
-      column += n;
-    }
+    writer.write_layer_runs(l, pair_runs, block);
   }
 }
 

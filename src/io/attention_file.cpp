@@ -72,6 +72,11 @@ void AttentionWriter::write_layer_block(int layer, int64_t pair_begin, int64_t p
   file_->write_block<float>(layer_dataset(layer), 0, pair_begin, {n_heads_, pair_count}, data);
 }
 
+void AttentionWriter::write_layer_runs(int layer, const std::vector<h5::ColumnRun>& pair_runs,
+                                       const float* data) {
+  file_->write_column_runs<float>(layer_dataset(layer), n_heads_, pair_runs, data);
+}
+
 void AttentionWriter::write_ntp(int64_t s_begin, const std::vector<double>& nll_sum,
                                 const std::vector<int64_t>& n_tokens) {
   file_->write_range<double>("/ntp/nll_sum", s_begin, static_cast<int64_t>(nll_sum.size()),

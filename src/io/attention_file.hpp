@@ -68,6 +68,10 @@ class AttentionWriter {
 
   // data: [n_heads, pair_count] row-major, pairs [pair_begin, pair_begin+pair_count).
   void write_layer_block(int layer, int64_t pair_begin, int64_t pair_count, const float* data);
+  // Several ranges of pairs (ascending, disjoint) in one write: data is
+  // [n_heads, sum of the counts] row-major, each head's row the ranges one
+  // after the other.
+  void write_layer_runs(int layer, const std::vector<h5::ColumnRun>& pair_runs, const float* data);
   // Per-sentence values for sentences [s_begin, s_begin + count).
   void write_ntp(int64_t s_begin, const std::vector<double>& nll_sum,
                  const std::vector<int64_t>& n_tokens);

@@ -438,6 +438,37 @@ void File::write_block(const std::string& dataset, int64_t row0, int64_t col0, S
 }
 
 template <class T>
+void File::write_column_runs(const std::string& dataset, int64_t rows,
+                             const std::vector<ColumnRun>& runs, const T* data) {
+  const Shape2 shape = matrix_shape(dataset);
+  int64_t cols = 0, end = 0;
+  for (const ColumnRun& r : runs) {
+    if (r.col0 < end || r.cols < 0 || r.col0 + r.cols > shape.cols || rows < 0 || rows > shape.rows)
+      fail("column runs outside dataset " + dataset + ", overlapping or out of order");
+    end = r.col0 + r.cols;
+    cols += r.cols;
+  }
+  if (rows == 0 || cols == 0) return;
+  Handle ds = open_dataset(dataset);
+  // HDF5 pairs the memory's elements, in order, with the selected file
+  // elements in row-major order: row 0 of every run, then row 1, ...
+  Handle file_space(H5Dget_space(ds.get()), H5Sclose);
+  H5Sselect_none(file_space.get());
+  for (const ColumnRun& r : runs) {
+    if (r.cols == 0) continue;
+    const hsize_t start[2] = {0, static_cast<hsize_t>(r.col0)};
+    const hsize_t count[2] = {static_cast<hsize_t>(rows), static_cast<hsize_t>(r.cols)};
+    H5Sselect_hyperslab(file_space.get(), H5S_SELECT_OR, start, nullptr, count, nullptr);
+  }
+  const hsize_t mem_dims[2] = {static_cast<hsize_t>(rows), static_cast<hsize_t>(cols)};
+  Handle mem_space(H5Screate_simple(2, mem_dims, nullptr), H5Sclose);
+  errno = 0;
+  if (H5Dwrite(ds.get(), native_type<T>(), mem_space.get(), file_space.get(), H5P_DEFAULT, data) <
+      0)
+    fail_write("cannot write dataset " + dataset);
+}
+
+template <class T>
 void File::read_block(const std::string& dataset, int64_t row0, int64_t col0, Shape2 block,
                       T* out) const {
   check_block(dataset, row0, col0, block);
@@ -483,6 +514,8 @@ std::vector<T> File::read_range(const std::string& dataset, int64_t begin, int64
   template std::vector<T> File::read_vector<T>(const std::string&) const;                     \
   template void File::create_matrix<T>(const std::string&, Shape2);                           \
   template void File::write_block<T>(const std::string&, int64_t, int64_t, Shape2, const T*); \
+  template void File::write_column_runs<T>(const std::string&, int64_t,                       \
+                                           const std::vector<ColumnRun>&, const T*);          \
   template void File::read_block<T>(const std::string&, int64_t, int64_t, Shape2, T*) const;
 LMGAZE_H5_INSTANTIATE(float)
 LMGAZE_H5_INSTANTIATE(double)

@@ -50,6 +50,12 @@ struct Shape2 {
   int64_t cols = 0;
 };
 
+// Columns [col0, col0 + cols) of a two-dimensional dataset.
+struct ColumnRun {
+  int64_t col0 = 0;
+  int64_t cols = 0;
+};
+
 class File {
  public:
   // Creates (truncating) a file for one process. `name`: the path errors
@@ -110,6 +116,12 @@ class File {
   template <class T>
   void write_block(const std::string& dataset, int64_t row0, int64_t col0, Shape2 block,
                    const T* data);
+  // Rows [0, rows) of several column runs (ascending, disjoint) in one write:
+  // data is [rows, sum of the runs' cols] row-major, each row the runs' columns
+  // one after the other.
+  template <class T>
+  void write_column_runs(const std::string& dataset, int64_t rows,
+                         const std::vector<ColumnRun>& runs, const T* data);
   template <class T>
   void read_block(const std::string& dataset, int64_t row0, int64_t col0, Shape2 block,
                   T* out) const;

@@ -48,6 +48,53 @@ AttentionMeta meta() {
   return m;
 }
 
+SentenceTable three_sentences() {
+  SentenceTable t;
+  t.article = {0, 0, 1};
+  t.index = {0, 1, 0};
+  t.n_words = {2, 1, 2};
+  t.pair_offset = {0, 3, 4, 7};
+  return t;
+}
+
+// Sentences 0 and 2 of three (pairs 0-2 and 4-6) in one write, as a
+// length-ordered batch does; sentence 1 (pair 3) on its own. Every value is
+// 100 l + 10 h + pair, so each lands where its number says.
+TEST(AttentionFile, ColumnRunsLandInTheirPlaces) {
+  const std::string path = temp_path("runs.h5");
+  {
+    AttentionWriter w(path, meta(), three_sentences());
+    for (int l = 0; l < 2; ++l) {
+      std::vector<float> runs, middle;  // [2 heads, 6 pairs] and [2 heads, 1 pair]
+      for (int h = 0; h < 2; ++h) {
+        for (int p : {0, 1, 2, 4, 5, 6}) runs.push_back(float(100 * l + 10 * h + p));
+        middle.push_back(float(100 * l + 10 * h + 3));
+      }
+      w.write_layer_runs(l, {{0, 3}, {4, 3}}, runs.data());
+      w.write_layer_runs(l, {{3, 1}}, middle.data());
+    }
+    w.write_ntp(0, {1, 2, 3}, {1, 1, 1});
+    w.write_token_counts(0, {2, 1, 2});
+    w.finish();
+  }
+  AttentionReader r(path);
+  for (int l = 0; l < 2; ++l) {
+    const std::vector<float> all = r.read_layer(l, 0, 3);  // [2 heads, 7 pairs]
+    ASSERT_EQ(all.size(), 14u);
+    for (int h = 0; h < 2; ++h)
+      for (int p = 0; p < 7; ++p) EXPECT_EQ(all[h * 7 + p], float(100 * l + 10 * h + p));
+  }
+}
+
+TEST(AttentionFile, OverlappingColumnRunsAreRefused) {
+  const std::string path = temp_path("overlap.h5");
+  AttentionWriter w(path, meta(), three_sentences());
+  std::vector<float> data(2 * 5, 0.f);
+  EXPECT_THROW(w.write_layer_runs(0, {{0, 3}, {2, 2}}, data.data()), InputError);
+  EXPECT_THROW(w.write_layer_runs(0, {{4, 3}, {0, 2}}, data.data()), InputError);
+  EXPECT_THROW(w.write_layer_runs(0, {{5, 3}}, data.data()), InputError);
+}
+
 TEST(AttentionFile, RoundTripByBlocks) {
   const std::string path = temp_path("a.h5");
   {
