@@ -104,7 +104,8 @@ if wanted build; then
   if ! timeout 420 cmake --build "$build" -j "$(nproc)" --target lmgaze >"$out/build.log" 2>&1; then
     grep -E "error|Error" "$out/build.log" | head -30; tail -20 "$out/build.log"; log "build failed"; exit 1
   fi
-  log "built"; ldd "$build/lmgaze" | grep -E "not found|torch_cuda|mpi|hdf5" | head
+  # The target lmgaze builds lmgaze-model too, the executable that runs the model.
+  log "built"; ldd "$build/lmgaze-model" | grep -E "not found|torch_cuda|mpi|hdf5" | head
 fi
 lmgaze=$build/lmgaze
 
