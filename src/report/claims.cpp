@@ -83,6 +83,18 @@ void scaling_claims(const Study& s, std::vector<std::string>* out) {
   }
 }
 
+// " Layer by layer, the paired tests find ...": the best layer's interval and
+// the per-layer tests answer different questions, so both are said.
+std::string layer_tests(const Study& s, const std::string& tuned, const std::string& store,
+                        const std::string& group) {
+  for (const auto& t : s.tuning)
+    if (t.tuned == tuned && t.store == store && t.group == group && t.value == "r2")
+      return " Layer by layer, the paired tests find the tuned model significantly higher in " +
+             std::to_string(t.higher) + " and lower in " + std::to_string(t.lower) + " of " +
+             std::to_string(t.layers.size()) + " layers.";
+  return "";
+}
+
 void tuning_claims(const Study& s, std::vector<std::string>* out) {
   for (const auto& m : s.manifest.models) {
     if (m.base.empty()) continue;
@@ -100,7 +112,8 @@ void tuning_claims(const Study& s, std::vector<std::string>* out) {
            : tuned.best.interval.high < base->best.interval.low
                ? "holds under the intervals: " + pair + " lies entirely below it (lowered)"
                : "holds under the intervals: " + pair + " does not lie above it (they overlap)") +
-          " (95% bootstrap intervals, " + resamples_text(tuned.resamples, tuned.seed) + ").");
+          " (95% bootstrap intervals, " + resamples_text(tuned.resamples, tuned.seed) + ")." +
+          layer_tests(s, m.name, tuned.store, tuned.group));
     }
   }
 }

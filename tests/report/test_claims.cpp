@@ -100,7 +100,21 @@ TEST(Claims, TuningDoesNotRaise) {
     s.manifest.models = {{"b", "f", 1e7, "", "other", 4, 4}, {"t", "f", 1e7, "b", "tuned", 4, 4}};
     s.resemblance = {series("b", "L1", 0.35, 0.3, 0.4),
                      series("t", "L1", (low + high) / 2, low, high)};
+    TuningTest paired;  // the per-layer tests are worded beside the interval
+    paired.tuned = "t";
+    paired.base = "b";
+    paired.store = "rb";
+    paired.group = "L1";
+    paired.value = "r2";
+    paired.layers.resize(4);
+    paired.higher = 3;
+    paired.lower = 1;
+    s.tuning.push_back(paired);
     const std::string c = only(claims_under_intervals(s));
+    EXPECT_TRUE(has(c,
+                    "). Layer by layer, the paired tests find the tuned model significantly "
+                    "higher in 3 and lower in 1 of 4 layers."))
+        << c;
     EXPECT_TRUE(has(c, "Claim \"instruction tuning does not raise resemblance\" (b → t, rb L1): " +
                            std::string(verdict)))
         << c;
