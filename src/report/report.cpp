@@ -114,12 +114,14 @@ std::vector<OutTable> make_tables(const Study& s) {
                {"model", "store", "group", "simulated", "layer", "mean_r2", "sem_r2", "mean_r2_cv",
                 "noise_ceiling", "resemblance"},
                {}};
-  OutTable best{"resemblance_best",
-                "Human resemblance of each model's best layer",
-                "best layer = highest mean in-sample R² (METHODS.md 5)",
-                {"model", "store", "group", "simulated", "n_params", "log10_params", "best_layer",
-                 "mean_r2", "mean_r2_cv", "noise_ceiling", "resemblance"},
-                {}};
+  OutTable best{
+      "resemblance_best",
+      "Human resemblance of each model's best layer",
+      "best layer = highest mean in-sample R² (METHODS.md 5); resemblance_low and "
+      "_high: its 95% bootstrap interval over readers, when the run has one",
+      {"model", "store", "group", "simulated", "n_params", "log10_params", "best_layer", "mean_r2",
+       "mean_r2_cv", "noise_ceiling", "resemblance", "resemblance_low", "resemblance_high"},
+      {}};
   for (const auto& r : s.resemblance) {
     const std::string sim = s.simulated(r.store) ? "yes" : "no";
     for (const auto& l : r.layers)
@@ -131,7 +133,8 @@ std::vector<OutTable> make_tables(const Study& s) {
     best.rows.push_back({r.model, r.store, r.group, sim, np > 0 ? count_text(np) : "",
                          np > 0 ? full(std::log10(np)) : "", integer(r.best.layer),
                          full(r.best.mean_r2), full(r.best.mean_r2_cv), full(r.best.noise_ceiling),
-                         full(r.best.resemblance)});
+                         full(r.best.resemblance), full(r.best.interval.low),
+                         full(r.best.interval.high)});
   }
   out.push_back(res);
   out.push_back(best);

@@ -309,6 +309,13 @@ TEST_F(SyntheticRun, WritesTablesAsCsvAndMarkdown) {
   EXPECT_EQ(row.fields[summary.column("lower")], "2");
   EXPECT_DOUBLE_EQ(summary.number(row, summary.column("threshold")), 0.0125);
 
+  // The best layer's bootstrap interval, as the bootstrap table gives it.
+  const auto best = lmgaze::stats::read_csv((out_ / "report/tables/resemblance_best.csv").string());
+  for (const auto& b : best.rows)
+    if (b.fields[best.column("model")] == "m-l") {
+      EXPECT_DOUBLE_EQ(best.number(b, best.column("resemblance_low")), 0.14);
+      EXPECT_DOUBLE_EQ(best.number(b, best.column("resemblance_high")), 0.17);
+    }
   const auto div =
       lmgaze::stats::read_csv((out_ / "report/tables/divergence_summary.csv").string());
   for (const auto& d : div.rows)
