@@ -99,6 +99,7 @@ void add_human_stages(Builder& b) {
       s.inputs = {job.text};
       s.outputs = {fixations};
       s.rank0_only = true;
+      s.serial_itself = true;
       b.command_options(s);
     }
     std::vector<std::string> args;
@@ -118,6 +119,7 @@ void add_human_stages(Builder& b) {
     args.insert(args.end(), {"--out", store});
     Stage& s = b.add("human/" + h.name, "human import", args);
     s.rank0_only = true;
+    s.serial_itself = true;
     s.outputs = {store, b.out("human/" + h.name + ".summary.txt")};
     if (!h.simulate.empty()) {
       b.reads(s, "simulate/" + h.name);
@@ -279,8 +281,29 @@ void add_resemblance_stages(Builder& b) {
           }
           b.set_outputs(s, f);
           b.command_options(s);
+          // Per-word reading measures (METHODS.md 11), from fixation stores only.
+          for (const std::string& measure : an.measures) {
+            if (h.fixations.empty() && h.simulate.empty()) continue;  // noted below
+            const std::string mdir = b.analysis_dir(
+                "resemblance", m.name + "." + h.name + "." + grp + "." + measure);
+            std::vector<std::string> margs = {"--model", attention_path(b, m.name, "plain"),
+                                              "--human", b.out("human/" + h.name + ".h5"),
+                                              "--group", grp,
+                                              "--target", measure};
+            if (an.cv >= 2) margs.insert(margs.end(), {"--cv", std::to_string(an.cv)});
+            margs.insert(margs.end(), {"--label", m.name, "--out", mdir});
+            Stage& ms = b.add(resemblance_id(m.name, h, grp) + "." + measure, "resemblance", margs);
+            b.reads(ms, "extract/" + m.name + ".plain");
+            b.reads(ms, "human/" + h.name);
+            b.set_outputs(ms, {{"rows", mdir + "/resemblance_" + measure + ".csv"},
+                               {"summary", mdir + "/resemblance_" + measure + "_summary.csv"}});
+            b.command_options(ms);
+          }
         }
       }
+      if (!an.measures.empty() && h.fixations.empty() && h.simulate.empty())
+        g.notes.push_back("store " + h.name +
+                          " is made from saccade matrices: no reading measures to compare with");
     }
 }
 

@@ -51,6 +51,8 @@ struct Stage {
   std::vector<std::string> args;     // its arguments: with `call`, the equivalent command line
   StageCall call;                    // the typed analysis the runner calls, if any
   bool rank0_only = false;           // serial work: rank 0 does it, the others wait
+  bool serial_itself = false;        // rank0_only, but the command is MPI-aware: every rank calls
+                                     // it and it does its work on rank 0 (human simulate, import)
   nlohmann::json table;              // its entry in manifest.json "tables" (null: none)
 
   // extract only

@@ -212,9 +212,8 @@ void execute(const Job& job, const Stage& s, CommandLookup commands, ScoreBook& 
     return;
   }
   // Serial stages: the work is on rank 0; commands that are MPI-aware
-  // themselves (human ...) are called on every rank and wait on their own.
-  const bool self_serial = s.command.rfind("human ", 0) == 0;
-  if (self_serial) {
+  // themselves (Stage::serial_itself) are called on every rank and wait on their own.
+  if (s.serial_itself) {
     call(s.command, s.args);
     if (s.kind == "human" && rank == 0) {
       AtomicOutput out(s.outputs.at(1));
