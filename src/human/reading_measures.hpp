@@ -20,25 +20,21 @@
 #include <array>
 #include <vector>
 
+#include "human/measure_names.hpp"
 #include "human/saccades.hpp"
 #include "io/sentence_table.hpp"
 
 namespace lmgaze::human {
 
-// The measures in the order of their columns everywhere (store, CSV).
-inline constexpr std::array<const char*, 7> kMeasureNames = {"ffd",  "gd",     "trt",    "nfix",
-                                                             "skip", "reg_in", "reg_out"};
-inline constexpr size_t kMeasures = kMeasureNames.size();
-
 // One word's measures, indexed like kMeasureNames.
 using WordMeasures = std::array<double, kMeasures>;
 
-// `in_order`: one trial's fixations sorted by time (word -1: off the words);
-// word indices < n_words. Returns n_words entries.
 // Where each sentence's words start in a [*, n_words] measure row:
 // [n_sentences + 1], the last entry the corpus's word count.
 std::vector<int64_t> word_offsets(const SentenceTable& sentences);
 
+// `in_order`: one trial's fixations sorted by time (word -1: off the words);
+// word indices < n_words. Returns n_words entries.
 std::vector<WordMeasures> reading_measures(const std::vector<Fixation>& in_order, int n_words,
                                            bool with_duration);
 

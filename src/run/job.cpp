@@ -9,6 +9,7 @@
 
 #include "common/error.hpp"
 #include "common/ini.hpp"
+#include "human/measure_names.hpp"
 
 namespace fs = std::filesystem;
 
@@ -341,6 +342,16 @@ Job load_job(const std::string& path) {
       a.ceiling_leave_one_out = k.yes_no("ceiling_leave_one_out", false);
       a.bootstrap = k.integer("bootstrap", 0, 0);
       a.seed = k.integer("seed", 1, 0);
+      for (const std::string& w : words(k.str("measures"))) {
+        const auto& known = human::kMeasureNames;
+        if (std::find(known.begin(), known.end(), w) == known.end()) {
+          std::string list;
+          for (const char* x : known) list += (list.empty() ? "" : " ") + std::string(x);
+          k.fail("measures", "unknown reading measure '" + w + "' (known: " + list + ")");
+        }
+        if (std::find(a.measures.begin(), a.measures.end(), w) == a.measures.end())
+          a.measures.push_back(w);
+      }
     } else if (s.kind == "check") {
       k.number("rtol", 1);
       k.number("atol", 1);

@@ -91,7 +91,10 @@ struct AnalysesSpec {
   bool ceiling_leave_one_out = false;
   int bootstrap = 0;  // B ≥ 1: resamples of readers for resemblance and the fits' slopes
   int seed = 1;       // of the bootstrap (the same for every model: shared resamples)
-  Where where;        // [analyses], or line 1 when there is none
+  // Reading measures (trt, gd, ...) each model's heads are also compared with
+  // (resemblance --target, METHODS.md 11); empty: none.
+  std::vector<std::string> measures;
+  Where where;                            // [analyses], or line 1 when there is none
   std::map<std::string, long> key_lines;  // line of each key given
   // Where `key` was given, else the section.
   Where where_of(const std::string& key) const {

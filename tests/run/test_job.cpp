@@ -53,6 +53,8 @@ TEST(JobFile, ErrorsNameFileAndLine) {
       {kHead + "[extract]\nbatchh = 4\n",
        "bad.ini:5:", "unknown key 'batchh' in [extract] (did you mean 'batch'?)"},
       {kHead + "[analyses]\nrun = all\nzzz = 1\n", "bad.ini:6:", "unknown key 'zzz' in [analyses]"},
+      {kHead + "[analyses]\nmeasures = trt speed\n",
+       "bad.ini:5:", "unknown reading measure 'speed'"},
       {kHead + "[model m]\ndir = d\nrole = tuned\n", "bad.ini:6:", "needs base"},
       {kHead + "[model m]\ndir = d\nrole = tuned\nbase = n\n",
        "bad.ini:7:", "base 'n' is not a [model]"},
@@ -225,6 +227,36 @@ TEST(Plan, PaperGraph) {
       ASSERT_NE(dep, nullptr);
       EXPECT_LT(dep - g.stages.data(), static_cast<long>(i)) << g.stages[i].id << " <- " << d;
     }
+}
+
+// [analyses] measures = trt gd: one resemblance --target stage per model,
+// group and measure, for stores made from fixations (simulated readers here).
+TEST(Plan, MeasuresAddTargetStages) {
+  ::unsetenv("LMGAZE_SHARED");
+  Job demo = load_job(kJobs + "demo.ini");
+  demo.analyses.measures = {"trt", "gd"};
+  const Graph g = build_graph(demo, false);
+  int saccades = 0, measures = 0;
+  for (const Stage& s : g.stages) {
+    if (s.kind != "resemblance") continue;
+    const auto at = std::find(s.args.begin(), s.args.end(), "--target");
+    if (at == s.args.end()) {
+      ++saccades;
+      continue;
+    }
+    ++measures;
+    const std::string m = *(at + 1);
+    EXPECT_EQ(s.id.substr(s.id.size() - m.size() - 1), "." + m);
+    EXPECT_TRUE(std::find(s.args.begin(), s.args.end(), "--cv") != s.args.end()) << s.id;
+    EXPECT_NE(g.find(s.id.substr(0, s.id.size() - m.size() - 1)), nullptr) << s.id;
+    ASSERT_EQ(s.outputs.size(), 2u);
+    EXPECT_NE(s.outputs[0].find("resemblance_" + m), std::string::npos);
+  }
+  EXPECT_GT(saccades, 0);
+  EXPECT_EQ(measures, 2 * saccades);
+  const Job file =
+      load_job(write_job("measures.ini", kHead + "[analyses]\nmeasures = trt, gd trt\n"));
+  EXPECT_EQ(file.analyses.measures, (std::vector<std::string>{"trt", "gd"}));
 }
 
 // [analyses] bootstrap = B: every resemblance stage draws B resamples with the
