@@ -41,6 +41,7 @@ struct JobCase {
   const char* replacement;  // that line's new text
   int reported_line;        // the line the refusal must name
   const char* says;         // text the refusal must contain
+  bool file_error = false;  // the file itself is wrong: plan refuses it too
 };
 
 class HostileJob : public ::testing::TestWithParam<JobCase> {};
@@ -60,7 +61,7 @@ TEST_P(HostileJob, RefusedBeforeAnyStageNamingFileAndLine) {
   for (const char* command : {"run", "plan"}) {
     const Outcome r = run_lmgaze({command, "--job", "h.ini"}, dir.path());
     ASSERT_EQ(r.signal, 0) << r.err;
-    if (std::string(command) == "plan") {
+    if (std::string(command) == "plan" && !c.file_error) {
       // plan runs nothing and lists the problem under "cannot run yet".
       EXPECT_EQ(r.code, 0) << r.err;
       EXPECT_NE(r.out.find("h.ini:" + std::to_string(c.reported_line) + ": "), std::string::npos)
@@ -79,16 +80,21 @@ TEST_P(HostileJob, RefusedBeforeAnyStageNamingFileAndLine) {
 // Problems found once the file is read, listed by plan rather than refused.
 INSTANTIATE_TEST_SUITE_P(
     Cases, HostileJob,
-    ::testing::Values(JobCase{"cv_above_sentences", 14, "cv = 100", 14,
-                              "cv = 100: 100 folds need at least"},
-                      JobCase{"unset_variable", 5, "dir = ${LMGAZE_TEST_NEVER_SET}", 5,
-                              "${LMGAZE_TEST_NEVER_SET} is not set"},
-                      JobCase{"missing_text", 3, "text = missing.txt", 3, "does not exist"},
-                      JobCase{"group_not_simulated", 11, "groups = L1 L3", 11,
-                              "group L3 of [human r] is not among the simulated readers"},
-                      JobCase{"one_reader_no_ceiling", 10, "simulate = L1:1,L2:3", 10,
-                              "a noise ceiling needs at least 2 readers"},
-                      JobCase{"unknown_profile", 10, "simulate = L1:3,L9:3", 10, "L9"}),
+    ::testing::Values(
+        JobCase{"cv_above_sentences", 14, "cv = 100", 14, "cv = 100: 100 folds need at least"},
+        JobCase{"unset_variable", 5, "dir = ${LMGAZE_TEST_NEVER_SET}", 5,
+                "${LMGAZE_TEST_NEVER_SET} is not set"},
+        JobCase{"missing_text", 3, "text = missing.txt", 3, "does not exist"},
+        JobCase{"group_not_simulated", 11, "groups = L1 L3", 11,
+                "group L3 of [human r] is not among the simulated readers"},
+        JobCase{"one_reader_no_ceiling", 10, "simulate = L1:1,L2:3", 10,
+                "a noise ceiling needs at least 2 readers"},
+        JobCase{"unknown_profile", 10, "simulate = L1:3,L9:3", 10, "L9"},
+        JobCase{"misspelt_key", 14, "cvv = 2", 14,
+                "unknown key 'cvv' in [analyses] (did you mean 'cv'?)", true},
+        JobCase{"misspelt_section_key", 6, "reprot = no", 6,
+                "unknown key 'reprot' in [output] (did you mean 'report'?)", true},
+        JobCase{"bad_variable_name", 5, "dir = ${NOT-A-NAME}", 5, "bad variable name", true}),
     [](const auto& info) { return std::string(info.param.name); });
 
 // The text itself is read before any stage: a tab inside a sentence is
