@@ -77,6 +77,8 @@ MeasureResemblanceResult run_measure_resemblance(const MeasureResemblanceOptions
   MeasureResemblanceResult res;
   res.model_name = attention.meta().model_name;
   res.subjects = sel.subjects;
+  res.excluded = sel.excluded;
+  res.simulated = sel.simulated;
   res.n_layers = attention.n_layers();
   res.n_heads = attention.n_heads();
   const int readers = static_cast<int>(sel.subjects.size());
@@ -194,6 +196,10 @@ void measure_resemblance_analysis(const MeasureResemblanceOptions& o, const std:
                "attention each word receives from each head, OLS with intercept)");
     t->comment(cv ? "cv=" + std::to_string(o.cv_folds) + " folds, sentence s in fold s mod K"
                   : "cv=none");
+    std::string excluded;
+    for (const auto& x : res.excluded) excluded += (excluded.empty() ? "" : ",") + x;
+    t->comment("exclude=" + (excluded.empty() ? std::string("none") : excluded));
+    if (res.simulated) t->comment("readers=SIMULATED (not eye-tracking data)");
   }
   int best = -1;
   double best_mean = -std::numeric_limits<double>::infinity();
@@ -220,6 +226,7 @@ void measure_resemblance_analysis(const MeasureResemblanceOptions& o, const std:
   log << label << " vs " << o.group << " " << o.measure << ": " << readers << " readers, "
       << res.n_layers << " layers x " << res.n_heads << " heads; best layer " << best << " mean R² "
       << (best >= 0 ? Table::num(best_mean) : std::string("undefined")) << "\n";
+  if (res.simulated) log << "note: the human data are SIMULATED\n";
 }
 
 }  // namespace lmgaze::analysis

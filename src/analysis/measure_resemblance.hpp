@@ -41,9 +41,11 @@ struct MeasureResemblanceResult {  // complete on rank 0
   std::string model_name;
   std::vector<std::string> subjects;
   int n_layers = 0, n_heads = 0;
-  std::vector<double> r2;       // [layer][reader]
-  std::vector<double> r2_cv;    // [layer][reader]; empty without CV
-  std::vector<double> n_words;  // [reader]: words with a value
+  std::vector<double> r2;             // [layer][reader]
+  std::vector<double> r2_cv;          // [layer][reader]; empty without CV
+  std::vector<double> n_words;        // [reader]: words with a value
+  std::vector<std::string> excluded;  // readers left out on request
+  bool simulated = false;             // the store's readers are simulated
 };
 
 // InputError naming an unknown measure, a store without measures, or files
