@@ -250,6 +250,27 @@ TEST_F(ImportLayouts, PymovementsEventsGiveTheSameStore) {
   expect_same_store(p.out, o.out);
 }
 
+// --exclude drops a reader's measures with its matrices: the others keep theirs.
+TEST_F(ImportLayouts, ExclusionDropsTheReadersMeasures) {
+  ImportOptions o;
+  o.text = text_;
+  o.fixations = dir_.file("plain.csv");
+  o.exclude = {"L1:2"};
+  o.out = dir_.file("excluded.h5");
+  std::ostringstream log;
+  import_human(o, log);
+  const HumanStore all(plain_store_), kept(o.out);
+  ASSERT_EQ(kept.subjects("L1"), (std::vector<std::string>{"1", "10"}));
+  const size_t n_words = static_cast<size_t>(word_offsets(all.sentences()).back());
+  for (const char* m : kMeasureNames) {
+    const std::vector<double> a = all.read_measure("L1", m), k = kept.read_measure("L1", m);
+    ASSERT_EQ(k.size(), 2 * n_words) << m;
+    std::vector<double> want(a.begin(), a.begin() + n_words);   // reader 1
+    want.insert(want.end(), a.begin() + 2 * n_words, a.end());  // reader 10
+    expect_same_values(k, want, std::string("L1/measures/") + m);
+  }
+}
+
 TEST_F(ImportLayouts, ColumnsMapAnyNamesAndWordBase) {
   // The plain data under other column names, words counted from 1.
   std::string csv = plain_csv(fixations_);
