@@ -11,6 +11,7 @@
 #include "common/error.hpp"
 #include "lmgaze_version.hpp"
 #include "report/claims.hpp"
+#include "report/companions.hpp"
 #include "report/figures.hpp"
 #include "report/gnuplot.hpp"
 #include "report/manifest.hpp"
@@ -264,6 +265,7 @@ std::vector<OutTable> make_tables(const Study& s) {
                a.header, a.rows};
     out.push_back(t);
   }
+  for (OutTable t : companion_tables(s)) out.push_back(std::move(t));
   out.erase(std::remove_if(out.begin(), out.end(), [](const OutTable& t) { return t.empty(); }),
             out.end());
   return out;
@@ -600,6 +602,22 @@ std::string index_md(const Study& s, const std::vector<Figure>& figures,
           "tables.\n\n"
        << bullets(w.resemblance) << figs("resemblance") << figs("heads")
        << table("resemblance_best") << table("noise_ceiling");
+    const std::vector<std::string> order = ordering_words(s);
+    const std::string companions =
+        table("resemblance_cv") + table("noise_ceiling_split_half") + table("resemblance_pca");
+    if (!order.empty() || !companions.empty())
+      md << "### Beside the paper's score: cross-validation, split halves, fixed capacity\n\n"
+         << "The paper's score picks the best of all layers in sample and divides by the "
+            "reader-on-mean ceiling; the companions below choose the layer inside the folds and "
+            "score held-out sentences (METHODS.md 10), estimate the reliability of the group mean "
+            "from split halves, and fix the regression's capacity (first k principal "
+            "components). Each table names its variant.\n\n"
+         << bullets(order) << companions;
+    if (!s.measures.empty())
+      md << "### Reading measures\n\n"
+         << "Each reader's per-word reading measure (`resemblance --target`, METHODS.md 11) on "
+            "the attention each word receives from every head of one layer.\n\n"
+         << figs("measure") << table("resemblance_measures", 24);
   }
   if (!s.tuning.empty()) {
     md << "## 3. Instruction tuning and human resemblance\n\n"
@@ -665,6 +683,7 @@ ReportResult write_report(const ReportOptions& options) {
     FigureOptions fo;
     fo.layer_axis = options.layer_axis;
     figures = make_figures(study, fo);
+    for (Figure f : measure_figures(study)) figures.push_back(std::move(f));
     for (const auto& f : figures) {
       render(f, dir + "/figures", gnuplot);
       result.figures.push_back(f.name);

@@ -180,6 +180,26 @@ void read_bootstrap(const CsvTable& c, ResemblanceSeries* r) {
   }
 }
 
+// resemblance_cv_summary.csv (one row) and resemblance_cv_folds.csv (a row per fold).
+void read_cv(const CsvTable& summary, const CsvTable* folds, CvResemblance* cv) {
+  if (summary.rows.size() != 1)
+    throw InputError(summary.path,
+                     "expected one row, found " + std::to_string(summary.rows.size()));
+  const CsvRow& r = summary.rows.front();
+  cv->present = true;
+  cv->k = static_cast<int>(num(summary, r, "k"));
+  cv->mean_r2_cv = num(summary, r, "mean_r2_cv");
+  cv->cv_noise_ceiling = num(summary, r, "cv_noise_ceiling");
+  cv->cv_resemblance = num(summary, r, "cv_resemblance");
+  if (!folds) return;
+  for (const auto& row : folds->rows) {
+    const std::string layer = text(*folds, row, "selected_layer");
+    if (!layer.empty() && !is_integer(layer))
+      throw InputError(folds->path, row.line, "selected_layer '" + layer + "' is not a number");
+    cv->fold_layers.push_back(layer.empty() ? -1 : std::stoi(layer));
+  }
+}
+
 void read_resemblance(const Manifest& m, const TableInfo& t, Study* s) {
   const CsvTable c = load(m, t, csv_of(t, {"summary"}));
   ResemblanceSeries r;
@@ -218,6 +238,15 @@ void read_resemblance(const Manifest& m, const TableInfo& t, Study* s) {
   r.best.layer = r.layers[best].layer;
   if (!t.file("heads").empty()) read_heads(load(m, t, t.file("heads")), &r);
   if (!t.file("bootstrap").empty()) read_bootstrap(load(m, t, t.file("bootstrap")), &r);
+  if (!t.file("cv_summary").empty()) {
+    const CsvTable summary = load(m, t, t.file("cv_summary"));
+    if (t.file("cv_folds").empty()) {
+      read_cv(summary, nullptr, &r.cv);
+    } else {
+      const CsvTable folds = load(m, t, t.file("cv_folds"));
+      read_cv(summary, &folds, &r.cv);
+    }
+  }
   s->resemblance.push_back(std::move(r));
 }
 
@@ -263,6 +292,18 @@ void read_noise_ceiling(const Manifest& m, const TableInfo& t, Study* s) {
     values.push_back(num(c, row, "r2"));
   }
   mean_sem(values, &nc.mean, &nc.sem, &nc.n);
+  if (!t.file("split_half").empty()) {
+    const CsvTable h = load(m, t, t.file("split_half"));
+    if (h.rows.size() != 1)
+      throw InputError(h.path, "expected one row, found " + std::to_string(h.rows.size()));
+    const CsvRow& r = h.rows.front();
+    nc.split_half = {true,
+                     static_cast<long>(num(h, r, "n_readers")),
+                     static_cast<long>(num(h, r, "splits")),
+                     num(h, r, "r_half_mean"),
+                     num(h, r, "reliability_mean"),
+                     num_or_nan(h, r, "reliability_sd")};
+  }
   s->ceilings.push_back(nc);
 }
 
@@ -395,6 +436,45 @@ void read_agreement(const Manifest& m, const TableInfo& t, Study* s) {
   s->agreement.push_back(std::move(a));
 }
 
+void read_pca(const Manifest& m, const TableInfo& t, Study* s) {
+  const CsvTable c = load(m, t, csv_of(t, {"summary"}));
+  for (const auto& row : c.rows) {
+    PcaResemblance p;
+    p.file = c.path;
+    p.model = !t.model.empty() ? t.model : text(c, row, "model");
+    p.store = t.store;
+    p.group = !t.group.empty() ? t.group : text(c, row, "group");
+    p.k = static_cast<long>(num(c, row, "k"));
+    p.folds = static_cast<long>(num(c, row, "folds"));
+    p.mean_r2_cv = num(c, row, "mean_r2_cv");
+    p.cv_noise_ceiling = num(c, row, "cv_noise_ceiling");
+    p.resemblance = num(c, row, "pca_cv_resemblance");
+    s->pca.push_back(p);
+  }
+}
+
+void read_measure(const Manifest& m, const TableInfo& t, Study* s) {
+  const CsvTable c = load(m, t, csv_of(t, {"summary"}));
+  MeasureSeries ms;
+  ms.file = c.path;
+  ms.model = t.model;
+  ms.store = t.store;
+  ms.group = t.group;
+  ms.measure = t.field("measure");
+  for (const auto& row : c.rows) {
+    if (ms.model.empty()) ms.model = text(c, row, "model");
+    if (ms.group.empty()) ms.group = text(c, row, "group");
+    if (ms.measure.empty()) ms.measure = text(c, row, "measure");
+    const std::string layer = text(c, row, "layer");
+    if (!is_integer(layer))
+      throw InputError(c.path, row.line, "layer '" + layer + "' is not a number");
+    ms.layers.push_back({std::stoi(layer), static_cast<long>(num(c, row, "readers")),
+                         num(c, row, "mean_r2"), num_or_nan(c, row, "mean_r2_cv")});
+  }
+  if (ms.layers.empty()) throw InputError(c.path, "no layers in the reading-measure summary");
+  s->measures.push_back(std::move(ms));
+}
+
 }  // namespace
 
 Study read_study(const Manifest& manifest) {
@@ -425,6 +505,10 @@ Study read_study(const Manifest& manifest) {
       read_ntp(manifest, t, &s);
     else if (t.kind == "agreement")
       read_agreement(manifest, t, &s);
+    else if (t.kind == "resemblance_pca")
+      read_pca(manifest, t, &s);
+    else if (t.kind == "resemblance_measure")
+      read_measure(manifest, t, &s);
     // Other kinds (added later) are listed in the manifest but not drawn.
   }
   return s;

@@ -45,11 +45,23 @@ struct HeadR2 {  // resemblance_heads.csv: mean over readers of the R² on one h
   int layer = 0, head = 0;
   double mean_r2 = 0;
 };
+// The cross-validated companion of a resemblance (resemblance_cv_summary.csv and
+// resemblance_cv_folds.csv, METHODS.md 10): the layer is chosen inside each fold,
+// so the score is not the in-sample best of many layers.
+struct CvResemblance {
+  bool present = false;  // the manifest lists the tables
+  int k = 0;             // folds
+  double mean_r2_cv = std::numeric_limits<double>::quiet_NaN();
+  double cv_noise_ceiling = std::numeric_limits<double>::quiet_NaN();
+  double cv_resemblance = std::numeric_limits<double>::quiet_NaN();
+  std::vector<int> fold_layers;  // the layer each fold chose (-1: none)
+};
 struct ResemblanceSeries {
   std::string model, store, group;
   std::vector<ResemblanceRow> layers;  // without the "max" row
   ResemblanceRow best;                 // the "max" row (best layer in `layer`)
   std::vector<HeadR2> heads;           // empty when the manifest lists no heads table
+  CvResemblance cv;                    // present when the manifest lists the cv tables
   long resamples = 0;                  // bootstrap resamples of readers; 0: no bootstrap table
   std::string seed;                    // of the bootstrap, as recorded
   std::string file;
@@ -69,10 +81,39 @@ struct HumanReliance {  // one group of one store: reliance per reader
   std::string file;
 };
 
+// noise_ceiling_split_half.csv: reliability of the group mean over random
+// splits of the readers into halves (Spearman-Brown), METHODS.md 10.
+struct SplitHalf {
+  bool present = false;
+  long n_readers = 0, splits = 0;
+  double r_half_mean = 0, reliability_mean = 0, reliability_sd = 0;
+};
 struct NoiseCeiling {
   std::string store, group;
-  double mean = 0, sem = 0;
+  double mean = 0, sem = 0;  // the paper's ceiling: each reader on the group mean
   long n = 0;
+  SplitHalf split_half;
+};
+
+// resemblance_pca_summary.csv: the fixed-capacity variant (`resemblance --pca-k`).
+struct PcaResemblance {
+  std::string model, store, group;
+  long k = 0, folds = 0;
+  double mean_r2_cv = 0, cv_noise_ceiling = 0, resemblance = 0;
+  std::string file;
+};
+
+// resemblance_<measure>_summary.csv: a reading measure on each layer's heads (METHODS.md 11).
+struct MeasureLayer {
+  int layer = 0;
+  long readers = 0;
+  double mean_r2 = 0;
+  double mean_r2_cv = std::numeric_limits<double>::quiet_NaN();
+};
+struct MeasureSeries {
+  std::string model, store, group, measure;
+  std::vector<MeasureLayer> layers;
+  std::string file;
 };
 
 struct TuningLayer {
@@ -144,6 +185,8 @@ struct Study {
   std::vector<Fit> fits;
   std::vector<NtpRow> ntp;
   std::vector<Agreement> agreement;
+  std::vector<PcaResemblance> pca;
+  std::vector<MeasureSeries> measures;
   std::vector<std::string> missing;  // tables the manifest lists as not done, or absent files
 
   const TrivialSeries* trivial_of(const std::string& model) const;
@@ -153,7 +196,9 @@ struct Study {
   bool simulated(const std::string& store) const;
 };
 
-// Reads every finished table the manifest lists. A table listed as done whose
+// Reads every finished table the manifest lists: the kinds of TableInfo, and
+// resemblance_pca and resemblance_measure (field "measure"); a resemblance entry
+// may list cv_summary and cv_folds, a noise_ceiling entry split_half. A table listed as done whose
 // file is missing, or whose columns are not the expected ones, is an InputError
 // naming the file; tables not done yet are listed in Study::missing.
 Study read_study(const Manifest& manifest);
