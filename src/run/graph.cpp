@@ -117,7 +117,18 @@ void add_human_stages(Builder& b) {
     if (!h.exclude.empty()) args.insert(args.end(), {"--exclude", join(h.exclude, ",")});
     const std::string store = b.out("human/" + h.name + ".h5");
     args.insert(args.end(), {"--out", store});
+    human::ImportOptions call;
+    call.text = h.sentences.empty() ? h.text : "";
+    call.sentences = h.sentences;
+    call.fixations = fixations;
+    if (fixations.empty()) {
+      call.saccades = h.saccades;
+      call.saccade_durations = h.saccade_durations;
+    }
+    if (!h.exclude.empty()) call.exclude = {join(h.exclude, ",")};  // as --exclude A,B gives it
+    call.out = store;
     Stage& s = b.add("human/" + h.name, "human import", args);
+    s.call = call;
     s.rank0_only = true;
     s.serial_itself = true;
     s.outputs = {store, b.out("human/" + h.name + ".summary.txt")};

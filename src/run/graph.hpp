@@ -27,6 +27,7 @@
 #include "analysis/ntp_analysis.hpp"
 #include "analysis/resemblance_analysis.hpp"
 #include "analysis/trivial_analysis.hpp"
+#include "human/import.hpp"
 #include "run/job.hpp"
 #include "run/resources.hpp"
 
@@ -37,7 +38,8 @@ namespace lmgaze::run {
 using StageCall =
     std::variant<std::monostate, analysis::ResemblanceAnalysisOptions, analysis::NtpAnalysisOptions,
                  analysis::AgreementOptions, analysis::NoiseCeilingAnalysisOptions,
-                 analysis::TrivialAnalysisOptions, analysis::DivergenceAnalysisOptions>;
+                 analysis::TrivialAnalysisOptions, analysis::DivergenceAnalysisOptions,
+                 human::ImportOptions>;
 
 struct Stage {
   std::string id;                    // "resemblance/toy-m.readers.L1"

@@ -24,6 +24,7 @@
 #include "common/inputs.hpp"
 #include "extract/extractor.hpp"
 #include "human/human_store.hpp"
+#include "human/serial.hpp"
 #include "human/summary.hpp"
 #include "io/atomic_output.hpp"
 #include "mpi/comm.hpp"
@@ -214,7 +215,10 @@ void execute(const Job& job, const Stage& s, CommandLookup commands, ScoreBook& 
   // Serial stages: the work is on rank 0; commands that are MPI-aware
   // themselves (Stage::serial_itself) are called on every rank and wait on their own.
   if (s.serial_itself) {
-    call(s.command, s.args);
+    if (const auto* o = std::get_if<human::ImportOptions>(&s.call))
+      human::run_on_rank0([&] { human::import_human(*o, std::cout); });
+    else
+      call(s.command, s.args);
     if (s.kind == "human" && rank == 0) {
       AtomicOutput out(s.outputs.at(1));
       {
