@@ -207,20 +207,28 @@ void add_noise_ceiling_stages(Builder& b) {
       std::vector<std::string> args = {
           "--human", b.out("human/" + h.name + ".h5"), "--group", grp, "--view", an.view};
       if (an.ceiling_leave_one_out) args.push_back("--leave-one-out");
+      if (an.split_half > 0)
+        args.insert(args.end(), {"--split-half", std::to_string(an.split_half), "--seed",
+                                 std::to_string(an.seed)});
       args.insert(args.end(), {"--out", dir});
       analysis::NoiseCeilingAnalysisOptions call;
       call.human_path = b.out("human/" + h.name + ".h5");
       call.compute.group = grp;
       call.compute.view = an.view;
       call.compute.leave_one_out = an.ceiling_leave_one_out;
+      call.split_half = an.split_half;
+      call.seed = static_cast<uint64_t>(an.seed);
       call.out_dir = dir;
       call.command_line = analysis::command_line("noise-ceiling", args);
       Stage& s = b.add("noise-ceiling/" + h.name + "." + grp, "noise-ceiling", args);
       s.call = call;
       b.reads(s, "human/" + h.name);
       s.table = {{"kind", "noise_ceiling"}, {"store", h.name}, {"group", grp}};
-      b.set_outputs(
-          s, {{"rows", dir + "/noise_ceiling.csv"}, {"sidecar", dir + "/noise_ceiling.json"}});
+      // The report shows the split-half reliability beside the reader-on-mean ceiling.
+      nlohmann::json f = {{"rows", dir + "/noise_ceiling.csv"},
+                          {"sidecar", dir + "/noise_ceiling.json"}};
+      if (an.split_half > 0) f["split_half"] = dir + "/noise_ceiling_split_half.csv";
+      b.set_outputs(s, f);
       b.command_options(s);
     }
   }
@@ -286,6 +294,11 @@ void add_resemblance_stages(Builder& b) {
           // The report draws the per-head maps and, with a bootstrap, the intervals.
           nlohmann::json f = files(dir, "resemblance", true);
           f["heads"] = dir + "/resemblance_heads.csv";
+          // With folds, the layer chosen inside them: the report sets it beside the paper's score.
+          if (an.cv >= 2) {
+            f["cv_summary"] = dir + "/resemblance_cv_summary.csv";
+            f["cv_folds"] = dir + "/resemblance_cv_folds.csv";
+          }
           if (an.bootstrap > 0) {
             f["bootstrap"] = dir + "/resemblance_bootstrap.csv";
             f["replicates"] = dir + "/resemblance_bootstrap_replicates.csv";
@@ -295,17 +308,22 @@ void add_resemblance_stages(Builder& b) {
           // Per-word reading measures (METHODS.md 11), from fixation stores only.
           for (const std::string& measure : an.measures) {
             if (h.fixations.empty() && h.simulate.empty()) continue;  // noted below
-            const std::string mdir = b.analysis_dir(
-                "resemblance", m.name + "." + h.name + "." + grp + "." + measure);
-            std::vector<std::string> margs = {"--model", attention_path(b, m.name, "plain"),
-                                              "--human", b.out("human/" + h.name + ".h5"),
-                                              "--group", grp,
+            const std::string mdir =
+                b.analysis_dir("resemblance", m.name + "." + h.name + "." + grp + "." + measure);
+            std::vector<std::string> margs = {"--model",  attention_path(b, m.name, "plain"),
+                                              "--human",  b.out("human/" + h.name + ".h5"),
+                                              "--group",  grp,
                                               "--target", measure};
             if (an.cv >= 2) margs.insert(margs.end(), {"--cv", std::to_string(an.cv)});
             margs.insert(margs.end(), {"--label", m.name, "--out", mdir});
             Stage& ms = b.add(resemblance_id(m.name, h, grp) + "." + measure, "resemblance", margs);
             b.reads(ms, "extract/" + m.name + ".plain");
             b.reads(ms, "human/" + h.name);
+            ms.table = {{"kind", "resemblance_measure"},
+                        {"model", m.name},
+                        {"store", h.name},
+                        {"group", grp},
+                        {"measure", measure}};
             b.set_outputs(ms, {{"rows", mdir + "/resemblance_" + measure + ".csv"},
                                {"summary", mdir + "/resemblance_" + measure + "_summary.csv"}});
             b.command_options(ms);

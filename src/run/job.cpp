@@ -342,6 +342,7 @@ Job load_job(const std::string& path) {
       a.ceiling_leave_one_out = k.yes_no("ceiling_leave_one_out", false);
       a.bootstrap = k.integer("bootstrap", 0, 0);
       a.seed = k.integer("seed", 1, 0);
+      a.split_half = k.integer("split_half", 0, 0);
       for (const std::string& w : words(k.str("measures"))) {
         const auto& known = human::kMeasureNames;
         if (std::find(known.begin(), known.end(), w) == known.end()) {

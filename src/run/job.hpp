@@ -12,7 +12,7 @@
 //   [human NAME] simulate + seed | text | sentences; fixations | saccades (+ saccade_durations);
 //                groups, exclude, group_means, ceiling
 //   [analyses]   run (list or "all"), view, cv, reference, alpha, ceiling_leave_one_out,
-//                bootstrap, seed
+//                bootstrap, seed, measures, split_half
 //   [check]      rtol, atol (read by `lmgaze check` through --job)
 //   [report]     keys owned by `lmgaze report`; not interpreted here
 //
@@ -94,6 +94,9 @@ struct AnalysesSpec {
   // Reading measures (trt, gd, ...) each model's heads are also compared with
   // (resemblance --target, METHODS.md 11); empty: none.
   std::vector<std::string> measures;
+  // B >= 1: each noise-ceiling stage also estimates the split-half reliability
+  // of the group mean over B random splits (seed `seed`, METHODS.md 10); 0: none.
+  int split_half = 0;
   Where where;                            // [analyses], or line 1 when there is none
   std::map<std::string, long> key_lines;  // line of each key given
   // Where `key` was given, else the section.

@@ -63,6 +63,8 @@ TEST(JobFile, ErrorsNameFileAndLine) {
        "bad.ini:6:", "prefix 'instruction' is not in [prefixes]"},
       {kHead + "[analyses]\nreference = a b\n", "bad.ini:5:", "reference model 'a'"},
       {kHead + "[analyses]\ncv = 1\n", "bad.ini:5:", "cv must be 0"},
+      {kHead + "[analyses]\nsplit_half = -2\n",
+       "bad.ini:5:", "split_half must be a whole number >= 0"},
       {kHead + "[analyses]\nrun = ntp resemblence\n", "bad.ini:5:", "unknown analysis"},
       {kHead + "[extract]\nbatch = many\n", "bad.ini:5:", "batch must be a whole number"},
       {kHead + "[extract]\nranks_per_gpu = 0\n", "bad.ini:5:", "ranks_per_gpu must be"},
@@ -320,6 +322,66 @@ TEST(Plan, ShippedJobsBuild) {
   EXPECT_EQ(z.find("stats/trivial_groups.reading-brain.L1.L2"), nullptr);
   EXPECT_EQ(z.find("resemblance/toy-m.reading-brain.L1"), nullptr);
   EXPECT_NE(z.find("stats/trivial_groups.readers.L1.L2"), nullptr);
+}
+
+// The report's companions of the paper's score (src/report/companions.hpp) are
+// listed in the manifest: with folds, each saccade resemblance entry lists its
+// cv tables; measures are entries of their own kind; split_half = B adds the
+// split-half reliability to every noise-ceiling stage, with the job's seed.
+TEST(Plan, CompanionTablesListedForTheReport) {
+  ::unsetenv("LMGAZE_SHARED");
+  Job demo = load_job(kJobs + "demo.ini");
+  ASSERT_GE(demo.analyses.cv, 2);
+  demo.analyses.measures = {"trt"};
+  demo.analyses.split_half = 20;
+  demo.analyses.seed = 5;
+  const Graph g = build_graph(demo, false);
+  auto has_args = [](const Stage& s, const std::vector<std::string>& part) {
+    return std::search(s.args.begin(), s.args.end(), part.begin(), part.end()) != s.args.end();
+  };
+  int saccades = 0, measures = 0, ceilings = 0;
+  for (const Stage& s : g.stages) {
+    if (s.kind == "resemblance" && has_args(s, {"--target", "trt"})) {
+      ++measures;
+      EXPECT_EQ(s.table["kind"], "resemblance_measure") << s.id;
+      EXPECT_EQ(s.table["measure"], "trt") << s.id;
+      EXPECT_FALSE(s.table["model"].get<std::string>().empty()) << s.id;
+      EXPECT_FALSE(s.table["files"].contains("cv_summary")) << s.id;
+    } else if (s.kind == "resemblance") {
+      ++saccades;
+      EXPECT_EQ(s.table["kind"], "resemblance") << s.id;
+      const std::string summary = s.table["files"]["summary"];
+      EXPECT_EQ(s.table["files"]["cv_summary"],
+                summary.substr(0, summary.rfind('/')) + "/resemblance_cv_summary.csv");
+      EXPECT_EQ(s.table["files"]["cv_folds"],
+                summary.substr(0, summary.rfind('/')) + "/resemblance_cv_folds.csv");
+    } else if (s.kind == "noise-ceiling") {
+      ++ceilings;
+      EXPECT_TRUE(has_args(s, {"--split-half", "20", "--seed", "5"})) << s.id;
+      const std::string rows = s.table["files"]["rows"];
+      EXPECT_EQ(s.table["files"]["split_half"],
+                rows.substr(0, rows.rfind('/')) + "/noise_ceiling_split_half.csv");
+      const auto* call = std::get_if<analysis::NoiseCeilingAnalysisOptions>(&s.call);
+      ASSERT_NE(call, nullptr) << s.id;
+      EXPECT_EQ(call->split_half, 20);
+      EXPECT_EQ(call->seed, 5u);
+    }
+  }
+  EXPECT_GT(saccades, 0);
+  EXPECT_EQ(measures, saccades);
+  EXPECT_GT(ceilings, 0);
+  // Without folds or splits: none of those files, no option.
+  Job plain = load_job(kJobs + "demo.ini");
+  plain.analyses.cv = 0;
+  for (const Stage& s : build_graph(plain, false).stages) {
+    if (s.table.is_object() && s.table.contains("files")) {
+      EXPECT_FALSE(s.table["files"].contains("cv_summary")) << s.id;
+      EXPECT_FALSE(s.table["files"].contains("split_half")) << s.id;
+    }
+    EXPECT_EQ(std::find(s.args.begin(), s.args.end(), "--split-half"), s.args.end()) << s.id;
+  }
+  const Job file = load_job(write_job("split.ini", kHead + "[analyses]\nsplit_half = 30\n"));
+  EXPECT_EQ(file.analyses.split_half, 30);
 }
 
 }  // namespace
