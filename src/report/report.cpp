@@ -603,16 +603,26 @@ std::string index_md(const Study& s, const std::vector<Figure>& figures,
        << bullets(w.resemblance) << figs("resemblance") << figs("heads")
        << table("resemblance_best") << table("noise_ceiling");
     const std::vector<std::string> order = ordering_words(s);
-    const std::string companions =
-        table("resemblance_cv") + table("noise_ceiling_split_half") + table("resemblance_pca");
-    if (!order.empty() || !companions.empty())
-      md << "### Beside the paper's score: cross-validation, split halves, fixed capacity\n\n"
+    const std::string cv = table("resemblance_cv"), halves = table("noise_ceiling_split_half"),
+                      pca = table("resemblance_pca");
+    // The paragraph names only the companions this run has.
+    std::vector<std::string> what;
+    if (!cv.empty())
+      what.push_back(
+          "choose the layer inside the folds and score held-out sentences (METHODS.md 10)");
+    if (!halves.empty())
+      what.push_back("estimate the reliability of the group mean from split halves");
+    if (!pca.empty())
+      what.push_back("fix the regression's capacity (first k principal components)");
+    std::string list;
+    for (size_t k = 0; k < what.size(); ++k)
+      list += (k == 0 ? "" : k + 1 == what.size() ? " and " : ", ") + what[k];
+    if (!order.empty() || !what.empty())
+      md << "### Beside the paper's score\n\n"
          << "The paper's score picks the best of all layers in sample and divides by the "
-            "reader-on-mean ceiling; the companions below choose the layer inside the folds and "
-            "score held-out sentences (METHODS.md 10), estimate the reliability of the group mean "
-            "from split halves, and fix the regression's capacity (first k principal "
-            "components). Each table names its variant.\n\n"
-         << bullets(order) << companions;
+            "reader-on-mean ceiling; the companions below "
+         << list << ". Each table names its variant.\n\n"
+         << bullets(order) << cv << halves << pca;
     if (!s.measures.empty())
       md << "### Reading measures\n\n"
          << "Each reader's per-word reading measure (`resemblance --target`, METHODS.md 11) on "

@@ -189,23 +189,26 @@ class CompanionRun : public ::testing::Test {
     std::ofstream(out_ / rel) << text;
   }
 
-  void manifest(const std::string& extra_files_of_a = "") {
+  // cv_and_pca false: only the split-half table beside the paper's numbers.
+  void manifest(bool cv_and_pca = true) {
     std::ostringstream t;
     for (const char* m : {"a", "b"}) {
       const std::string dir = std::string("analysis/resemblance/") + m + ".sim.A";
       const std::string who =
           std::string("\"model\": \"") + m + "\", \"store\": \"sim\", \"group\": \"A\"";
       t << "{\"stage\": \"resemblance/" << m << ".sim.A\", \"kind\": \"resemblance\", " << who
-        << ", \"done\": true, \"files\": {\"summary\": \"" << dir
-        << "/resemblance_summary.csv\", \"cv_summary\": \"" << dir
-        << "/resemblance_cv_summary.csv\", \"cv_folds\": \"" << dir << "/resemblance_cv_folds.csv\""
-        << (std::string(m) == "a" ? extra_files_of_a : "") << "}},\n"
+        << ", \"done\": true, \"files\": {\"summary\": \"" << dir << "/resemblance_summary.csv\"";
+      if (cv_and_pca)
+        t << ", \"cv_summary\": \"" << dir << "/resemblance_cv_summary.csv\", \"cv_folds\": \""
+          << dir << "/resemblance_cv_folds.csv\"";
+      t << "}},\n"
         << "{\"stage\": \"resemblance/" << m << ".sim.A.trt\", \"kind\": \"resemblance_measure\", "
         << who << ", \"measure\": \"trt\", \"done\": true, \"files\": {\"summary\": \"" << dir
-        << ".trt/resemblance_trt_summary.csv\"}},\n"
-        << "{\"stage\": \"resemblance-pca/" << m << ".sim.A\", \"kind\": \"resemblance_pca\", "
-        << who << ", \"done\": true, \"files\": {\"summary\": \"" << dir
-        << ".pca/resemblance_pca_summary.csv\"}},\n";
+        << ".trt/resemblance_trt_summary.csv\"}},\n";
+      if (cv_and_pca)
+        t << "{\"stage\": \"resemblance-pca/" << m << ".sim.A\", \"kind\": \"resemblance_pca\", "
+          << who << ", \"done\": true, \"files\": {\"summary\": \"" << dir
+          << ".pca/resemblance_pca_summary.csv\"}},\n";
     }
     t << "{\"stage\": \"noise-ceiling/sim.A\", \"kind\": \"noise_ceiling\", \"store\": \"sim\", "
          "\"group\": \"A\", \"done\": true, \"files\": {\"rows\": "
@@ -252,6 +255,12 @@ TEST_F(CompanionRun, ReportShowsTheCompanionsAndTheMeasureFigure) {
                        "folds): a (0.06) > b (0.03). A different order"))
       << md;
   EXPECT_TRUE(contains(md, "(pair that change places: a and b)")) << md;
+  EXPECT_TRUE(contains(md,
+                       "the companions below choose the layer inside the folds and score "
+                       "held-out sentences (METHODS.md 10), estimate the reliability of the "
+                       "group mean from split halves and fix the regression's capacity (first "
+                       "k principal components). Each table names its variant."))
+      << md;
   EXPECT_TRUE(contains(md, "Paper's score vs cross-validated score")) << md;
   EXPECT_TRUE(contains(md, "Split-half reliability beside the paper's noise ceiling")) << md;
   EXPECT_TRUE(contains(md, "Fixed-capacity resemblance")) << md;
@@ -281,6 +290,24 @@ TEST_F(CompanionRun, ReportShowsTheCompanionsAndTheMeasureFigure) {
   const std::string gp = slurp("report/figures/measure.trt.sim.A.gp");
   EXPECT_TRUE(contains(gp, "0 0.11")) << gp;
   EXPECT_TRUE(contains(gp, "1 0.13")) << gp;
+}
+
+TEST_F(CompanionRun, OnlyTheCompanionsTheRunHasAreNamed) {
+  manifest(/*cv_and_pca=*/false);
+  ReportOptions o = options();
+  o.figures = false;
+  const auto r = write_report(o);
+  const std::string md = slurp("report/index.md");
+  EXPECT_TRUE(contains(md,
+                       "the companions below estimate the reliability of the group mean from "
+                       "split halves. Each table names its variant."))
+      << md;
+  EXPECT_FALSE(contains(md, "principal components")) << md;
+  EXPECT_FALSE(contains(md, "survive")) << md;  // no cross-validated score: no order in words
+  EXPECT_EQ(std::find(r.tables.begin(), r.tables.end(), "resemblance_cv"), r.tables.end());
+  EXPECT_EQ(std::find(r.tables.begin(), r.tables.end(), "resemblance_pca"), r.tables.end());
+  EXPECT_NE(std::find(r.tables.begin(), r.tables.end(), "noise_ceiling_split_half"),
+            r.tables.end());
 }
 
 TEST_F(CompanionRun, ListedCvTableThatIsNotThereIsAnError) {
