@@ -305,6 +305,29 @@ void add_resemblance_stages(Builder& b) {
           }
           b.set_outputs(s, f);
           b.command_options(s);
+          // The fixed-capacity variant (METHODS.md 10) in a folder of its own: its
+          // command also writes the plain tables, which must not replace the stage's above.
+          if (an.pca_k > 0 && !h.group_means) {
+            const std::string pdir =
+                b.analysis_dir("resemblance", m.name + "." + h.name + "." + grp + ".pca");
+            std::vector<std::string> pargs = {"--model", attention_path(b, m.name, "plain"),
+                                              "--human", b.out("human/" + h.name + ".h5"),
+                                              "--group", grp,
+                                              "--view",  an.view,
+                                              "--cv",    std::to_string(an.cv),
+                                              "--pca-k", std::to_string(an.pca_k),
+                                              "--label", m.name,
+                                              "--out",   pdir};
+            Stage& ps = b.add(resemblance_id(m.name, h, grp) + ".pca", "resemblance", pargs);
+            b.reads(ps, "extract/" + m.name + ".plain");
+            b.reads(ps, "human/" + h.name);
+            ps.table = {
+                {"kind", "resemblance_pca"}, {"model", m.name}, {"store", h.name}, {"group", grp}};
+            b.set_outputs(ps, {{"summary", pdir + "/resemblance_pca_summary.csv"},
+                               {"folds", pdir + "/resemblance_pca_folds.csv"},
+                               {"layers", pdir + "/resemblance_pca.csv"}});
+            b.command_options(ps);
+          }
           // Per-word reading measures (METHODS.md 11), from fixation stores only.
           for (const std::string& measure : an.measures) {
             if (h.fixations.empty() && h.simulate.empty()) continue;  // noted below

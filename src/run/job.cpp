@@ -343,6 +343,11 @@ Job load_job(const std::string& path) {
       a.bootstrap = k.integer("bootstrap", 0, 0);
       a.seed = k.integer("seed", 1, 0);
       a.split_half = k.integer("split_half", 0, 0);
+      a.pca_k = k.integer("pca_k", 0, 0);
+      if (a.pca_k > 0 && a.cv < 2)
+        k.fail("pca_k",
+               "pca_k needs cv >= 2: the components come from the training sentences "
+               "of each fold");
       for (const std::string& w : words(k.str("measures"))) {
         const auto& known = human::kMeasureNames;
         if (std::find(known.begin(), known.end(), w) == known.end()) {

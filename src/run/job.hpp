@@ -12,7 +12,7 @@
 //   [human NAME] simulate + seed | text | sentences; fixations | saccades (+ saccade_durations);
 //                groups, exclude, group_means, ceiling
 //   [analyses]   run (list or "all"), view, cv, reference, alpha, ceiling_leave_one_out,
-//                bootstrap, seed, measures, split_half
+//                bootstrap, seed, measures, split_half, pca_k
 //   [check]      rtol, atol (read by `lmgaze check` through --job)
 //   [report]     keys owned by `lmgaze report`; not interpreted here
 //
@@ -97,6 +97,9 @@ struct AnalysesSpec {
   // B >= 1: each noise-ceiling stage also estimates the split-half reliability
   // of the group mean over B random splits (seed `seed`, METHODS.md 10); 0: none.
   int split_half = 0;
+  // k >= 1: the fixed-capacity variant too (`resemblance --pca-k k`, the first k
+  // principal components of each layer's heads; needs cv >= 2); 0: none.
+  int pca_k = 0;
   Where where;                            // [analyses], or line 1 when there is none
   std::map<std::string, long> key_lines;  // line of each key given
   // Where `key` was given, else the section.

@@ -63,6 +63,7 @@ TEST(JobFile, ErrorsNameFileAndLine) {
        "bad.ini:6:", "prefix 'instruction' is not in [prefixes]"},
       {kHead + "[analyses]\nreference = a b\n", "bad.ini:5:", "reference model 'a'"},
       {kHead + "[analyses]\ncv = 1\n", "bad.ini:5:", "cv must be 0"},
+      {kHead + "[analyses]\npca_k = 2\n", "bad.ini:5:", "pca_k needs cv >= 2"},
       {kHead + "[analyses]\nsplit_half = -2\n",
        "bad.ini:5:", "split_half must be a whole number >= 0"},
       {kHead + "[analyses]\nrun = ntp resemblence\n", "bad.ini:5:", "unknown analysis"},
@@ -382,6 +383,39 @@ TEST(Plan, CompanionTablesListedForTheReport) {
   }
   const Job file = load_job(write_job("split.ini", kHead + "[analyses]\nsplit_half = 30\n"));
   EXPECT_EQ(file.analyses.split_half, 30);
+}
+
+// [analyses] pca_k = k: one resemblance --pca-k stage per model and group, in a
+// folder of its own (its command also writes the plain tables), listed as
+// resemblance_pca for the report; none for a store of group means.
+TEST(Plan, PcaKAddsFixedCapacityStages) {
+  ::unsetenv("LMGAZE_SHARED");
+  Job demo = load_job(kJobs + "demo.ini");
+  demo.analyses.pca_k = 2;
+  const Graph g = build_graph(demo, false);
+  int saccades = 0, pca = 0;
+  for (const Stage& s : g.stages) {
+    if (s.kind != "resemblance") continue;
+    const auto at = std::find(s.args.begin(), s.args.end(), "--pca-k");
+    if (at == s.args.end()) {
+      ++saccades;
+      continue;
+    }
+    ++pca;
+    EXPECT_EQ(*(at + 1), "2") << s.id;
+    EXPECT_EQ(s.id.substr(s.id.size() - 4), ".pca");
+    EXPECT_NE(g.find(s.id.substr(0, s.id.size() - 4)), nullptr) << s.id;
+    EXPECT_NE(std::find(s.args.begin(), s.args.end(), "--cv"), s.args.end()) << s.id;
+    EXPECT_EQ(s.table["kind"], "resemblance_pca");
+    const std::string summary = s.table["files"]["summary"];
+    const std::string tail = ".pca/resemblance_pca_summary.csv";
+    ASSERT_GT(summary.size(), tail.size());
+    EXPECT_EQ(summary.substr(summary.size() - tail.size()), tail) << summary;
+  }
+  EXPECT_GT(saccades, 0);
+  EXPECT_EQ(pca, saccades);
+  const Job file = load_job(write_job("pca.ini", kHead + "[analyses]\ncv = 3\npca_k = 4\n"));
+  EXPECT_EQ(file.analyses.pca_k, 4);
 }
 
 }  // namespace
