@@ -50,6 +50,7 @@ std::vector<ResemblanceReplicate> resemblance_replicates(const std::vector<doubl
       const std::vector<double> layer(r2.begin() + static_cast<long>(l * n),
                                       r2.begin() + static_cast<long>((l + 1) * n));
       const double m = resampled_mean(layer, counts);
+      rep.layer_mean_r2.push_back(m);
       if (!std::isnan(m) && !(m <= rep.best_mean_r2)) rep.best_mean_r2 = m;
     }
     rep.ceiling = ceiling_r2.empty() ? fixed_ceiling : resampled_mean(ceiling_r2, counts);

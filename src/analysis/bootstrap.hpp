@@ -35,10 +35,11 @@ Interval percentile_interval(const std::vector<double>& resampled);
 // drawn value is defined.
 double resampled_mean(const std::vector<double>& values, const std::vector<int>& counts);
 
-// One resample of the resemblance: the best layer's resampled mean R² (max
-// over layers), the ceiling (resampled with the same readers when computed,
-// else the given value) and their ratio.
+// One resample of the resemblance: each layer's resampled mean R², the best
+// of them (max over layers), the ceiling (resampled with the same readers
+// when computed, else the given value) and their ratio.
 struct ResemblanceReplicate {
+  std::vector<double> layer_mean_r2;  // [layer]
   double best_mean_r2 = 0, ceiling = 0, resemblance = 0;
 };
 // r2: [layer][reader]; ceiling_r2: each reader's ceiling R² (empty: the

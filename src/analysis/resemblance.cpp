@@ -14,29 +14,21 @@ namespace {
 
 // Percentile intervals from resamples of readers (bootstrap.hpp): each layer's
 // mean R², and the resemblance max_l mean R² / ceiling, where a computed
-// ceiling is resampled with the same readers and a given one stays fixed.
+// ceiling is resampled with the same readers and a given one stays fixed. The
+// resamples are kept: their table lets slopes across models be bootstrapped.
 void bootstrap_resemblance(const ResemblanceOptions& options, ResemblanceResult& result) {
-  const auto n = result.readers.subjects.size();
-  const auto L = static_cast<size_t>(result.n_layers);
-  const bool resample_ceiling = result.ceiling_source == "computed";
-  std::vector<std::vector<double>> layer_means(L);
+  result.replicates = resemblance_replicates(
+      result.r2, result.n_layers,
+      result.ceiling_source == "computed" ? result.ceiling_detail.r2 : std::vector<double>(),
+      result.ceiling, options.bootstrap, options.seed);
   std::vector<double> resemblance;
-  for (const std::vector<int>& counts :
-       bootstrap_counts(static_cast<int>(n), options.bootstrap, options.seed)) {
-    double best = std::nan("");
-    for (size_t l = 0; l < L; ++l) {
-      const std::vector<double> r2(result.r2.begin() + static_cast<long>(l * n),
-                                   result.r2.begin() + static_cast<long>((l + 1) * n));
-      const double m = resampled_mean(r2, counts);
-      layer_means[l].push_back(m);
-      if (!std::isnan(m) && !(m <= best)) best = m;
-    }
-    const double ceiling =
-        resample_ceiling ? resampled_mean(result.ceiling_detail.r2, counts) : result.ceiling;
-    resemblance.push_back(best / ceiling);
-  }
-  for (const auto& means : layer_means)
+  for (const ResemblanceReplicate& rep : result.replicates) resemblance.push_back(rep.resemblance);
+  for (int l = 0; l < result.n_layers; ++l) {
+    std::vector<double> means;
+    for (const ResemblanceReplicate& rep : result.replicates)
+      means.push_back(rep.layer_mean_r2[static_cast<size_t>(l)]);
     result.layer_r2_interval.push_back(percentile_interval(means));
+  }
   result.resemblance_interval = percentile_interval(resemblance);
 }
 

@@ -69,6 +69,7 @@ struct ResemblanceResult {  // complete on rank 0
   // layer's mean R² and of the resemblance (max over layers / ceiling).
   std::vector<Interval> layer_r2_interval;  // [layer]
   Interval resemblance_interval;
+  std::vector<ResemblanceReplicate> replicates;  // [resample], those intervals' values
   double ceiling = std::numeric_limits<double>::quiet_NaN();
   std::string ceiling_source;         // "computed", "given" or "none (...)"
   NoiseCeilingResult ceiling_detail;  // when computed

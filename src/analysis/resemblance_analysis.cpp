@@ -144,10 +144,7 @@ ResemblanceScores resemblance_analysis(const ResemblanceAnalysisOptions& options
         "bootstrap over readers, one row per resample; readers = fingerprint of the "
         "ordered reader list (equal seed and readers: the same resamples)");
     const std::string fingerprint = readers_fingerprint(r.readers.subjects);
-    const auto replicates = resemblance_replicates(
-        r.r2, r.n_layers,
-        r.ceiling_source == "computed" ? r.ceiling_detail.r2 : std::vector<double>(), r.ceiling,
-        o.bootstrap, o.seed);
+    const auto& replicates = r.replicates;
     for (size_t b = 0; b < replicates.size(); ++b)
       reps.add({label, o.group, Table::integer(static_cast<long long>(b)), std::to_string(o.seed),
                 fingerprint, Table::num(replicates[b].best_mean_r2),
