@@ -31,6 +31,7 @@
 #include "run/lock.hpp"
 #include "run/record.hpp"
 #include "run/select.hpp"
+#include "run/stats_call.hpp"
 #include "run/validate.hpp"
 #include "stats/csv.hpp"
 
@@ -234,8 +235,10 @@ void execute(const Job& job, const Stage& s, CommandLookup commands, ScoreBook& 
   if (rank == 0) {
     if (const auto* o = std::get_if<analysis::AgreementOptions>(&s.call)) {
       analysis::agreement_analysis(*o);
-    } else {
+    } else if (const std::optional<StatsCall> stats = stats_call(s)) {
       if (!s.points.is_null()) write_points(s, book);
+      run_stats_call(*stats, std::cout);
+    } else {
       call(s.command, s.args);
     }
   }

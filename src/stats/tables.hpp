@@ -1,8 +1,8 @@
 // From the analysis commands' CSV tables to the samples the tests take.
 //
 // These functions know column names and rows, not statistics beyond calling
-// ttest.hpp: the `lmgaze stats` subcommands are option parsing and printing
-// around them. A value that is empty, "nan" or "NA" is missing: its row (or
+// ttest.hpp: paired_analysis, groups_analysis and fit_analysis (the typed
+// calls behind `lmgaze stats`) are reading, printing and writing around them. A value that is empty, "nan" or "NA" is missing: its row (or
 // pair) is dropped and counted, never read as zero.
 #pragma once
 

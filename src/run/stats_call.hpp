@@ -1,0 +1,30 @@
+// The typed call of a `stats/...` stage. The stage graph describes these
+// stages by their command line (Stage::command and Stage::args, which the
+// stage record and `lmgaze plan` show); the runner reads the options from it
+// here and calls stats::paired_analysis / groups_analysis / fit_analysis
+// directly, without the command-line parser.
+#pragma once
+
+#include <optional>
+#include <ostream>
+#include <variant>
+
+#include "run/graph.hpp"
+#include "stats/fit_analysis.hpp"
+#include "stats/groups_analysis.hpp"
+#include "stats/paired_analysis.hpp"
+
+namespace lmgaze::run {
+
+using StatsCall = std::variant<stats::PairedOptions, stats::GroupsOptions, stats::FitOptions>;
+
+// The options of a "stats paired|groups|fit" stage; nullopt for any other
+// stage. Validated, so that a bad option stops the stage before it writes
+// anything (the points table of a fit included). InputError for an option
+// the graph does not give these stages.
+std::optional<StatsCall> stats_call(const Stage& s);
+
+// Runs the call (rank 0's work), printing to `log`.
+void run_stats_call(const StatsCall& call, std::ostream& log);
+
+}  // namespace lmgaze::run
