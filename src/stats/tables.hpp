@@ -2,8 +2,9 @@
 //
 // These functions know column names and rows, not statistics beyond calling
 // ttest.hpp: paired_analysis, groups_analysis and fit_analysis (the typed
-// calls behind `lmgaze stats`) are reading, printing and writing around them. A value that is empty, "nan" or "NA" is missing: its row (or
-// pair) is dropped and counted, never read as zero.
+// calls behind `lmgaze stats`) are reading, printing and writing around
+// them. A value that is empty, "nan" or "NA" is missing: its row (or pair) is
+// dropped and counted, never read as zero.
 #pragma once
 
 #include <string>
