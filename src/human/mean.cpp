@@ -3,6 +3,7 @@
 #include <cmath>
 #include <limits>
 
+#include "common/error.hpp"
 #include "human/human_store.hpp"
 
 namespace lmgaze::human {
@@ -64,6 +65,17 @@ void mean_store(const std::string& in_path, const std::string& out_path) {
     groups.push_back(std::move(g));
   }
   write_store(out_path, t, meta, groups);
+}
+
+void MeanOptions::validate() const {
+  if (store.empty() || out.empty())
+    throw InputError("lmgaze human mean: usage: lmgaze human mean HUMAN.h5 --out MEAN.h5");
+}
+
+void group_means(const MeanOptions& options, std::ostream& log) {
+  options.validate();
+  mean_store(options.store, options.out);
+  log << "wrote " << options.out << ": group means of " << options.store << "\n";
 }
 
 }  // namespace lmgaze::human

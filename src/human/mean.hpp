@@ -7,10 +7,23 @@
 // [n_sentences]) records how many readers each sentence's mean averages.
 #pragma once
 
+#include <ostream>
 #include <string>
 
 namespace lmgaze::human {
 
 void mean_store(const std::string& in_path, const std::string& out_path);
+
+// `lmgaze human mean` as one typed call.
+struct MeanOptions {
+  std::string store;  // the per-reader store
+  std::string out;    // the group-mean store to write
+
+  void validate() const;  // InputError before anything is read or written
+};
+
+// Validates, writes the group-mean store and says so on `log`. Serial: the
+// caller runs it on one rank (serial.hpp).
+void group_means(const MeanOptions& options, std::ostream& log);
 
 }  // namespace lmgaze::human

@@ -28,10 +28,10 @@
 #include "human/summary.hpp"
 #include "io/atomic_output.hpp"
 #include "mpi/comm.hpp"
+#include "run/arg_calls.hpp"
 #include "run/lock.hpp"
 #include "run/record.hpp"
 #include "run/select.hpp"
-#include "run/stats_call.hpp"
 #include "run/validate.hpp"
 #include "stats/csv.hpp"
 
@@ -218,6 +218,8 @@ void execute(const Job& job, const Stage& s, CommandLookup commands, ScoreBook& 
   if (s.serial_itself) {
     if (const auto* o = std::get_if<human::ImportOptions>(&s.call))
       human::run_on_rank0([&] { human::import_human(*o, std::cout); });
+    else if (const std::optional<human::SimulateOptions> o = simulate_call(s))
+      human::run_on_rank0([&] { human::simulate_fixations(*o, std::cout); });
     else
       call(s.command, s.args);
     if (s.kind == "human" && rank == 0) {

@@ -1,4 +1,4 @@
-#include "run/stats_call.hpp"
+#include "run/arg_calls.hpp"
 
 #include <cstdlib>
 #include <map>
@@ -11,7 +11,7 @@ namespace lmgaze::run {
 
 namespace {
 
-// "--name value" pairs: every option graph.cpp gives a stats stage takes a value.
+// "--name value" pairs: every option graph.cpp gives these stages takes a value.
 std::map<std::string, std::string> option_values(const Stage& s) {
   std::map<std::string, std::string> out;
   for (size_t i = 0; i < s.args.size(); i += 2) {
@@ -93,6 +93,24 @@ std::optional<StatsCall> stats_call(const Stage& s) {
     return o;
   }
   return std::nullopt;
+}
+
+std::optional<human::SimulateOptions> simulate_call(const Stage& s) {
+  if (s.command != "human simulate") return std::nullopt;
+  Values v(s);
+  human::SimulateOptions o;
+  o.text = v.take("text");
+  o.out = v.take("out");
+  if (const std::string readers = v.take("readers"); !readers.empty()) o.readers = readers;
+  if (const std::string seed = v.take("seed"); !seed.empty()) {
+    char* end = nullptr;
+    o.seed = std::strtoull(seed.c_str(), &end, 10);
+    if (*end != '\0' || seed[0] == '-')
+      throw InputError("stage " + s.id + ": --seed '" + seed + "' is not a seed");
+  }
+  v.done();
+  o.validate();
+  return o;
 }
 
 void run_stats_call(const StatsCall& call, std::ostream& log) {
