@@ -17,20 +17,6 @@ std::string file_label(const std::string& path) {
   return name;
 }
 
-std::vector<std::string> split_list(const std::string& text) {
-  std::vector<std::string> out;
-  size_t at = 0;
-  while (at <= text.size()) {
-    size_t comma = text.find(',', at);
-    if (comma == std::string::npos) comma = text.size();
-    std::string piece = text.substr(at, comma - at);
-    const size_t b = piece.find_first_not_of(" \t"), e = piece.find_last_not_of(" \t");
-    if (b != std::string::npos) out.push_back(piece.substr(b, e - b + 1));
-    at = comma + 1;
-  }
-  return out;
-}
-
 mpi::Range my_sentences(const SentenceTable& sentences, MPI_Comm comm) {
   int rank = 0, size = 1;
   MPI_Comm_rank(comm, &rank);

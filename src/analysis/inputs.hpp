@@ -17,9 +17,6 @@ namespace lmgaze::analysis {
 // A file's name in tables: no directory, no ".h5" ("runs/llama7b.h5" -> "llama7b").
 std::string file_label(const std::string& path);
 
-// "a,b , c" -> {"a", "b", "c"}; empty pieces dropped.
-std::vector<std::string> split_list(const std::string& text);
-
 // This rank's sentences: contiguous, balanced by word pairs (mpi/partition.hpp).
 mpi::Range my_sentences(const SentenceTable& sentences, MPI_Comm comm);
 

@@ -5,24 +5,12 @@
 #include <limits>
 #include <nlohmann/json.hpp>
 
+#include "analysis/json_numbers.hpp"
 #include "analysis/table.hpp"
 #include "common/error.hpp"
 #include "common/read_file.hpp"
 
 namespace lmgaze::analysis {
-
-namespace {
-
-// JSON has no NaN: an undefined value is null.
-nlohmann::json number_or_null(double v) {
-  return std::isfinite(v) ? nlohmann::json(v) : nlohmann::json();
-}
-
-double number_or_nan(const nlohmann::json& v) {
-  return v.is_number() ? v.get<double>() : std::numeric_limits<double>::quiet_NaN();
-}
-
-}  // namespace
 
 std::map<std::string, NtpResult> ntp_analysis(const NtpAnalysisOptions& options, MPI_Comm comm,
                                               std::ostream& log) {

@@ -5,6 +5,7 @@
 #include <iomanip>
 #include <nlohmann/json.hpp>
 
+#include "analysis/json_numbers.hpp"
 #include "analysis/summary.hpp"
 #include "analysis/table.hpp"
 #include "common/error.hpp"
@@ -14,15 +15,6 @@
 namespace lmgaze::analysis {
 
 namespace {
-
-// JSON has no NaN: an undefined score is null.
-nlohmann::json number_or_null(double v) {
-  return std::isfinite(v) ? nlohmann::json(v) : nlohmann::json();
-}
-
-double number_or_nan(const nlohmann::json& v) {
-  return v.is_number() ? v.get<double>() : std::numeric_limits<double>::quiet_NaN();
-}
 
 nlohmann::json scores_json(const ResemblanceScores& s) {
   return {{"best_layer", s.best_layer},

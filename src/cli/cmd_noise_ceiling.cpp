@@ -10,6 +10,7 @@
 #include "cli/commands.hpp"
 #include "cli/options.hpp"
 #include "common/error.hpp"
+#include "common/strings.hpp"
 
 namespace lmgaze::cli {
 
@@ -40,7 +41,7 @@ int run_noise_ceiling(const Args& args) {
   const std::string human = (*vm)["human"].as<std::string>();
   o.group = (*vm)["group"].as<std::string>();
   o.view = (*vm)["view"].as<std::string>();
-  o.exclude = analysis::split_list((*vm)["exclude"].as<std::string>());
+  o.exclude = split_list((*vm)["exclude"].as<std::string>());
   o.leave_one_out = (*vm)["leave-one-out"].as<bool>();
   const std::string out = (*vm)["out"].as<std::string>();
 

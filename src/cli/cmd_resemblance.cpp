@@ -14,6 +14,7 @@
 #include "cli/commands.hpp"
 #include "cli/options.hpp"
 #include "common/error.hpp"
+#include "common/strings.hpp"
 #include "io/attention_file.hpp"
 
 namespace lmgaze::cli {
@@ -74,7 +75,7 @@ int run_resemblance(const Args& args) {
     m.human_path = (*vm)["human"].as<std::string>();
     m.group = (*vm)["group"].as<std::string>();
     m.measure = target;
-    m.exclude = analysis::split_list((*vm)["exclude"].as<std::string>());
+    m.exclude = split_list((*vm)["exclude"].as<std::string>());
     m.cv_folds = (*vm)["cv"].as<int>();
     const std::string label =
         vm->count("label") ? (*vm)["label"].as<std::string>() : analysis::file_label(m.model_path);
@@ -88,7 +89,7 @@ int run_resemblance(const Args& args) {
   o.human_path = (*vm)["human"].as<std::string>();
   o.group = (*vm)["group"].as<std::string>();
   o.view = (*vm)["view"].as<std::string>();
-  o.exclude = analysis::split_list((*vm)["exclude"].as<std::string>());
+  o.exclude = split_list((*vm)["exclude"].as<std::string>());
   o.cv_folds = (*vm)["cv"].as<int>();
   o.bootstrap = (*vm)["bootstrap"].as<int>();
   o.seed = (*vm)["seed"].as<uint64_t>();

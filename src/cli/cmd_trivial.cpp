@@ -10,6 +10,7 @@
 #include "cli/commands.hpp"
 #include "cli/options.hpp"
 #include "common/error.hpp"
+#include "common/strings.hpp"
 
 namespace lmgaze::cli {
 
@@ -47,7 +48,7 @@ int run_trivial(const Args& args) {
     call.human_path = (*vm)["human"].as<std::string>();
     call.group = (*vm)["group"].as<std::string>();
     call.view = view;
-    call.exclude = analysis::split_list(exclude);
+    call.exclude = split_list(exclude);
   }
   call.out_dir = out;
   call.command_line = analysis::command_line(spec.name, args);

@@ -6,6 +6,7 @@
 #include <optional>
 
 #include "common/error.hpp"
+#include "common/strings.hpp"
 #include "stats/bootstrap_slope.hpp"
 #include "stats/provenance.hpp"
 #include "stats/tables.hpp"
@@ -55,21 +56,6 @@ Axis parse_axis(const std::string& option, const std::string& spec, bool with_cs
   a.file = spec.substr(0, colon);
   a.column = spec.substr(colon + 1);
   return a;
-}
-
-// "a,b , c" -> {"a", "b", "c"}; empty pieces dropped.
-std::vector<std::string> split_list(const std::string& text) {
-  std::vector<std::string> out;
-  size_t at = 0;
-  while (at <= text.size()) {
-    size_t comma = text.find(',', at);
-    if (comma == std::string::npos) comma = text.size();
-    std::string piece = text.substr(at, comma - at);
-    const size_t b = piece.find_first_not_of(" \t"), e = piece.find_last_not_of(" \t");
-    if (b != std::string::npos) out.push_back(piece.substr(b, e - b + 1));
-    at = comma + 1;
-  }
-  return out;
 }
 
 // Where the points come from, decided by the options alone.
