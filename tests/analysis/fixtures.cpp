@@ -194,4 +194,38 @@ std::string compare_csv(const Csv& a, const Csv& b, double rel) {
   return "";
 }
 
+std::string run_reference(const std::string& script, const std::string& args) {
+  const std::string cmd = std::string(LMGAZE_REFERENCE_PYTHON) + " " + LMGAZE_SOURCE_DIR +
+                          "/tests/reference/" + script + " " + args;
+  std::string out;
+  FILE* p = popen(cmd.c_str(), "r");
+  if (!p) return out;
+  char buf[4096];
+  for (size_t n; (n = fread(buf, 1, sizeof buf, p)) > 0;) out.append(buf, n);
+  if (pclose(p) != 0) return "";
+  return out;
+}
+
+SentenceTable write_head_following_study(const std::string& dir) {
+  const SentenceTable t = make_table({3, 5, 4, 6, 2, 7, 4, 5, 3, 6, 5, 8, 4, 6, 5});
+  const auto pairs = static_cast<size_t>(t.n_pairs());
+  std::vector<float> signal;
+  write_attention(dir + "/M.h5", t, 5, 4, 11, [&](int layer, std::vector<float>& v) {
+    if (layer == 3) signal.assign(v.begin() + static_cast<long>(pairs), v.begin() + 2 * pairs);
+  });
+  GroupSpec g;
+  g.name = "L1";
+  std::mt19937 rng(5);
+  std::normal_distribution<double> noise(0.0, 0.15);
+  for (int r = 0; r < 6; ++r) {
+    g.subjects.push_back("L1_" + std::to_string(r + 1));
+    for (size_t p = 0; p < pairs; ++p) g.count.push_back(1.0 + 2.0 * signal[p] + noise(rng));
+  }
+  for (const auto& [reader, sentence] : {std::pair{2, 1}, {2, 4}, {4, 7}})
+    for (int64_t p = t.pair_offset[sentence]; p < t.pair_offset[sentence + 1]; ++p)
+      g.count[static_cast<size_t>(reader) * pairs + static_cast<size_t>(p)] = std::nan("");
+  write_store(dir + "/H.h5", t, {g});
+  return t;
+}
+
 }  // namespace lmgaze::testing

@@ -41,6 +41,17 @@ void write_store(const std::string& path, const SentenceTable& table,
 // (name_PID, so that ctest -j runs do not collide).
 std::string scratch_dir(const std::string& name);
 
+// Output of tests/reference/SCRIPT run with ARGS by the reference Python
+// (LMGAZE_REFERENCE_PYTHON); empty when it fails.
+std::string run_reference(const std::string& script, const std::string& args);
+
+// The study the reference comparisons of CV and fixed-capacity resemblance
+// share: DIR/M.h5, 5 layers × 4 heads over 15 sentences (seed 11), and
+// DIR/H.h5, group L1 of 6 readers who follow head 1 of layer 3 plus noise
+// (sd 0.15, seed 5), with sentences 1 and 4 of reader 2 and 7 of reader 4
+// missing. Returns the sentence table.
+SentenceTable write_head_following_study(const std::string& dir);
+
 struct RunResult {
   int exit_code = 0;
   std::string out, err;

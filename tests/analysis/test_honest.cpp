@@ -33,51 +33,18 @@ nlohmann::json read_json(const std::string& path) {
   return nlohmann::json::parse(f);
 }
 
-std::string run_python(const std::string& args) {
-  const std::string cmd = std::string(LMGAZE_REFERENCE_PYTHON) + " " + LMGAZE_SOURCE_DIR +
-                          "/tests/reference/cv_resemblance_reference.py " + args;
-  std::string out;
-  FILE* p = popen(cmd.c_str(), "r");
-  if (!p) return out;
-  char buf[4096];
-  for (size_t n; (n = fread(buf, 1, sizeof buf, p)) > 0;) out.append(buf, n);
-  if (pclose(p) != 0) return "";
-  return out;
-}
-
 // Readers who follow head 1 of layer 3 (plus noise), so that the layer choice
 // matters, with sentences missing for two readers; and readers of pure noise,
 // whose folds choose different layers.
 TEST(HonestResemblance, CrossValidatedMatchesDirectNumpy) {
   const std::string dir = scratch_dir("honest_cv");
-  const std::vector<int> words = {3, 5, 4, 6, 2, 7, 4, 5, 3, 6, 5, 8, 4, 6, 5};
-  const SentenceTable t = make_table(words);
-  const auto pairs = static_cast<size_t>(t.n_pairs());
-  std::vector<float> signal;
-  write_attention(dir + "/M.h5", t, 5, 4, 11, [&](int layer, std::vector<float>& v) {
-    if (layer == 3) signal.assign(v.begin() + static_cast<long>(pairs), v.begin() + 2 * pairs);
-  });
-  GroupSpec g;
-  g.name = "L1";
-  std::mt19937 rng(5);
-  std::normal_distribution<double> noise(0.0, 0.15);
-  for (int r = 0; r < 6; ++r) {
-    g.subjects.push_back("L1_" + std::to_string(r + 1));
-    for (size_t p = 0; p < pairs; ++p) g.count.push_back(1.0 + 2.0 * signal[p] + noise(rng));
-  }
-  auto drop = [&](int reader, int sentence) {
-    for (int64_t p = t.pair_offset[sentence]; p < t.pair_offset[sentence + 1]; ++p)
-      g.count[static_cast<size_t>(reader) * pairs + static_cast<size_t>(p)] = std::nan("");
-  };
-  drop(2, 1);
-  drop(2, 4);
-  drop(4, 7);
-  write_store(dir + "/H.h5", t, {g});
+  const SentenceTable t = write_head_following_study(dir);
 
   write_store(dir + "/N.h5", t, {random_group("L1", t, 7, 3, {{}, {2}, {}, {5, 9}})});
   // Returns the reference's layer choice after checking lmgaze against it.
   auto compare = [&](const std::string& store) {
-    const std::string ref_text = run_python(dir + "/M.h5 " + dir + "/" + store + " L1 4");
+    const std::string ref_text =
+        run_reference("cv_resemblance_reference.py", dir + "/M.h5 " + dir + "/" + store + " L1 4");
     EXPECT_FALSE(ref_text.empty()) << "reference script failed";
     if (ref_text.empty()) return nlohmann::json();
     const auto ref = nlohmann::json::parse(ref_text);

@@ -29,18 +29,6 @@ TEST(ReceivedAttention, ColumnMeanOverTheRowsThatSeeTheWord) {
   EXPECT_DOUBLE_EQ(out[2], 0.25);
 }
 
-std::string run_reference(const std::string& args) {
-  const std::string cmd = std::string(LMGAZE_REFERENCE_PYTHON) + " " + LMGAZE_SOURCE_DIR +
-                          "/tests/reference/measure_resemblance_reference.py " + args;
-  std::string out;
-  FILE* p = popen(cmd.c_str(), "r");
-  if (!p) return out;
-  char buf[4096];
-  for (size_t n; (n = fread(buf, 1, sizeof buf, p)) > 0;) out.append(buf, n);
-  if (pclose(p) != 0) return "";
-  return out;
-}
-
 // Readers whose trt follows the attention words receive from head 2 of layer
 // 1 (plus noise); ffd and gd missing on skipped words; reader 3 lacks two
 // sentences.
@@ -93,7 +81,8 @@ TEST(MeasureResemblance, MatchesDirectNumpy) {
   human::write_store(dir + "/H.h5", t, meta, {g});
 
   for (const std::string measure : {"trt", "gd"}) {
-    const std::string ref_text = run_reference(dir + "/M.h5 " + dir + "/H.h5 L1 " + measure + " 3");
+    const std::string ref_text = run_reference("measure_resemblance_reference.py",
+                                               dir + "/M.h5 " + dir + "/H.h5 L1 " + measure + " 3");
     ASSERT_FALSE(ref_text.empty()) << "reference script failed";
     const auto ref = nlohmann::json::parse(ref_text);
     for (int ranks : {1, 3}) {

@@ -18,42 +18,13 @@
 namespace lmgaze::testing {
 namespace {
 
-std::string run_reference(const std::string& args) {
-  const std::string cmd = std::string(LMGAZE_REFERENCE_PYTHON) + " " + LMGAZE_SOURCE_DIR +
-                          "/tests/reference/pca_resemblance_reference.py " + args;
-  std::string out;
-  FILE* p = popen(cmd.c_str(), "r");
-  if (!p) return out;
-  char buf[4096];
-  for (size_t n; (n = fread(buf, 1, sizeof buf, p)) > 0;) out.append(buf, n);
-  if (pclose(p) != 0) return "";
-  return out;
-}
-
 class PcaResemblance : public ::testing::Test {
  protected:
   // 5 layers × 4 heads; 6 readers who follow head 1 of layer 3 plus noise, two
   // of them missing sentences.
   void SetUp() override {
     dir_ = scratch_dir("pca_resemblance");
-    const SentenceTable t = make_table({3, 5, 4, 6, 2, 7, 4, 5, 3, 6, 5, 8, 4, 6, 5});
-    const auto pairs = static_cast<size_t>(t.n_pairs());
-    std::vector<float> signal;
-    write_attention(dir_ + "/M.h5", t, 5, 4, 11, [&](int layer, std::vector<float>& v) {
-      if (layer == 3) signal.assign(v.begin() + static_cast<long>(pairs), v.begin() + 2 * pairs);
-    });
-    GroupSpec g;
-    g.name = "L1";
-    std::mt19937 rng(5);
-    std::normal_distribution<double> noise(0.0, 0.15);
-    for (int r = 0; r < 6; ++r) {
-      g.subjects.push_back("L1_" + std::to_string(r + 1));
-      for (size_t p = 0; p < pairs; ++p) g.count.push_back(1.0 + 2.0 * signal[p] + noise(rng));
-    }
-    for (const auto& [reader, sentence] : {std::pair{2, 1}, {2, 4}, {4, 7}})
-      for (int64_t p = t.pair_offset[sentence]; p < t.pair_offset[sentence + 1]; ++p)
-        g.count[static_cast<size_t>(reader) * pairs + static_cast<size_t>(p)] = std::nan("");
-    write_store(dir_ + "/H.h5", t, {g});
+    write_head_following_study(dir_);
   }
   void TearDown() override {
     if (!std::getenv("LMGAZE_KEEP_SCRATCH")) std::filesystem::remove_all(dir_);
@@ -67,7 +38,8 @@ class PcaResemblance : public ::testing::Test {
 };
 
 TEST_F(PcaResemblance, MatchesDirectNumpy) {
-  const std::string ref_text = run_reference(dir_ + "/M.h5 " + dir_ + "/H.h5 L1 4 2");
+  const std::string ref_text =
+      run_reference("pca_resemblance_reference.py", dir_ + "/M.h5 " + dir_ + "/H.h5 L1 4 2");
   ASSERT_FALSE(ref_text.empty()) << "reference script failed";
   const auto ref = nlohmann::json::parse(ref_text);
   for (int ranks : {1, 3}) {
