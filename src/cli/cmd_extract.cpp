@@ -1,6 +1,10 @@
 // lmgaze extract: one checkpoint, one corpus -> one attention file, on one
 // rank or on N MPI ranks in pipeline groups (mpirun -np N lmgaze extract ...).
+#include <mpi.h>
+
 #include <iostream>
+#include <string>
+#include <vector>
 
 #include "cli/commands.hpp"
 #include "cli/options.hpp"
@@ -10,15 +14,19 @@ namespace lmgaze::cli {
 
 int run_extract(const Args& args) {
   ExtractOptions opt;
+  std::vector<std::string> outs, prefixes;
   po::options_description desc;
   desc.add_options()(
       "model", po::value(&opt.model_dir)->required(),
       "Hugging Face checkpoint directory (config.json, *.safetensors, tokenizer files)")(
       "text", po::value(&opt.text_path)->required(),
       "corpus: one sentence per line, articles separated by one blank line")(
-      "out", po::value(&opt.out_path)->required(), "attention file to write (HDF5)")(
-      "prefix", po::value(&opt.prefix)->default_value(""),
-      "instruction prefix P: the model reads P + \" \" + sentence; P is context only")(
+      "out", po::value(&outs)->required(),
+      "attention file to write (HDF5); repeat --out with one --prefix each to extract several "
+      "conditions with the weights loaded once")(
+      "prefix", po::value(&prefixes),
+      "instruction prefix P: the model reads P + \" \" + sentence; P is context only. With "
+      "several --out, the k-th --prefix goes with the k-th --out (\"\" for none)")(
       "tokenizer", po::value(&opt.tokenizer)->default_value("auto"),
       "tokenizer files to read: auto (as transformers' AutoTokenizer: tokenizer.json, else "
       "tokenizer.model, else vocab.json + merges.txt), json, sentencepiece or bpe-files")(
@@ -49,7 +57,8 @@ int run_extract(const Args& args) {
       "timings", po::bool_switch(&opt.timings),
       "print each micro-batch's forward, softmax, merge, copy to the host and write times");
   auto vm = parse_options({"extract",
-                           "extract --model DIR --text FILE --out FILE.h5 [--prefix TEXT] "
+                           "extract --model DIR --text FILE --out FILE.h5 [--prefix TEXT] [--out "
+                           "F2.h5 --prefix P2 ...] "
                            "[--dtype fp32|fp16|bf16|fp64] [--device cpu|cuda] [--batch N] "
                            "[--stages S] [--tokenizer auto|json|sentencepiece|bpe-files] "
                            "[--bos auto|yes|no]",
@@ -59,6 +68,24 @@ int run_extract(const Args& args) {
                            "model's layers (--stages) and the sentences, and write one file."},
                           desc, args);
   if (!vm) return 0;
+  // Every rank parses the same command line: on several ranks, rank 0 alone
+  // says what is wrong and every rank exits 2 (as ExtractRefused does).
+  const auto refuse = [](const std::string& why) {
+    int ranks = 1, rank = 0;
+    MPI_Comm_size(MPI_COMM_WORLD, &ranks);
+    MPI_Comm_rank(MPI_COMM_WORLD, &rank);
+    if (ranks == 1) throw InputError("extract: " + why);
+    if (rank == 0) std::cerr << "lmgaze: extract: " << why << std::endl;
+    return 2;
+  };
+  if (outs.size() > 1 && prefixes.size() != outs.size())
+    return refuse(std::to_string(outs.size()) + " --out but " + std::to_string(prefixes.size()) +
+                  " --prefix: give one --prefix per --out (\"\" for none), in the same order");
+  if (outs.size() == 1 && prefixes.size() > 1)
+    return refuse(std::to_string(prefixes.size()) +
+                  " --prefix for one --out: give one --out per --prefix");
+  for (size_t k = 0; k < outs.size(); ++k)
+    opt.targets.push_back({outs[k], k < prefixes.size() ? prefixes[k] : ""});
   try {
     run_extraction(opt);
   } catch (const ExtractRefused& e) {

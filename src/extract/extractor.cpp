@@ -50,6 +50,7 @@
 #include "extract/tokenized_corpus.hpp"
 #include "extract/word_merge.hpp"
 #include "extract/write_queue.hpp"
+#include "io/atomic_output.hpp"
 #include "io/attention_file.hpp"
 #include "model/model_config.hpp"
 #include "model/softmax_clock.hpp"
@@ -128,6 +129,17 @@ void use_threads(int n) {
   if (auto f = reinterpret_cast<SetThreads>(dlsym(RTLD_DEFAULT, "openblas_set_num_threads"))) f(n);
 }
 
+// One target file's share of the plan: the corpus as the model reads it after
+// the target's prefix, and how those inputs are cut into micro-batches.
+struct TargetPlan {
+  ExtractTarget target;
+  std::vector<TokenizedSentence> tokens;
+  std::vector<int64_t> n_tokens;            // [sentences] model-input length of each
+  std::vector<mpi::Range> group_sentences;  // [G] sentences of each group
+  std::vector<Batch> batches;               // this group's micro-batches
+  int64_t padded_tokens = 0;                // padding positions in every group's batches
+};
+
 // Everything a rank decides before it reads a weight. Every rank computes the
 // same plan from the same inputs, except for the fields about itself.
 struct Plan {
@@ -135,24 +147,37 @@ struct Plan {
   ModelConfig config;
   std::unique_ptr<Tokenizer> tokenizer;
   BosChoice bos;
-  std::vector<TokenizedSentence> tokens;
-  std::vector<int64_t> n_tokens;  // [sentences] model-input length of each
   SentenceTable table;
   torch::Dtype dtype = torch::kFloat32;
   torch::Device device = torch::kCPU;
   int threads = 1;
   mpi::PipelineLayout layout;
-  std::vector<mpi::Range> stage_layers;     // [S] layers of each stage
-  std::vector<int64_t> stage_bytes;         // [S] weight bytes of each stage
-  std::vector<mpi::Range> group_sentences;  // [G] sentences of each group
-  std::vector<Batch> batches;               // this group's micro-batches
-  int64_t padded_tokens = 0;                // padding positions in every group's batches
+  std::vector<mpi::Range> stage_layers;  // [S] layers of each stage
+  std::vector<int64_t> stage_bytes;      // [S] weight bytes of each stage
+  std::vector<TargetPlan> targets;       // in the order they are written
 
   const mpi::Range& my_layers() const { return stage_layers[layout.stage]; }
   std::string who(int rank) const {
     return mpi::describe_rank(layout, rank, stage_layers[layout.stage_of(rank)]);
   }
 };
+
+// Groups take contiguous sentence ranges holding equal shares of the tokens;
+// each group cuts its range into micro-batches.
+void cut_batches(TargetPlan& t, const mpi::PipelineLayout& layout, int batch, BatchOrder order) {
+  std::vector<int64_t> token_offset = {0};
+  for (const auto& s : t.tokens) {
+    t.n_tokens.push_back(s.n_tokens());
+    token_offset.push_back(token_offset.back() + s.n_tokens());
+  }
+  for (int g = 0; g < layout.groups; ++g) {
+    t.group_sentences.push_back(mpi::weighted_range(token_offset, layout.groups, g));
+    for (Batch& b : make_batches(t.n_tokens, t.group_sentences[g], batch, order)) {
+      t.padded_tokens += padded_tokens(t.n_tokens, b);
+      if (g == layout.group) t.batches.push_back(std::move(b));
+    }
+  }
+}
 
 Plan make_plan(const ExtractOptions& opt, int n_ranks, int rank, const mpi::NodeRanks& node) {
   if (opt.batch < 1) throw InputError("--batch must be at least 1");
@@ -172,8 +197,19 @@ Plan make_plan(const ExtractOptions& opt, int n_ranks, int rank, const mpi::Node
   p.tokenizer = load_tokenizer(opt.model_dir, parse_tokenizer_format(opt.tokenizer, "--tokenizer"));
   p.bos = choose_bos(*p.tokenizer, parse_bos_mode(opt.bos), read_config_token_ids(opt.model_dir));
   check_tokenizer_matches(*p.tokenizer, p.config.vocab_size, opt.model_dir, p.bos.id);
-  p.tokens = tokenize_corpus(p.corpus, *p.tokenizer, opt.prefix,
-                             {p.config.vocab_size, p.config.max_positions}, p.bos.id);
+  if (opt.targets.empty()) throw InputError("extract: no output file given (--out)");
+  for (size_t i = 0; i < opt.targets.size(); ++i) {
+    const ExtractTarget& target = opt.targets[i];
+    check_output_path(target.out_path);  // before a long extraction of the targets ahead of it
+    for (size_t j = 0; j < i; ++j)
+      if (same_file(opt.targets[j].out_path, target.out_path))
+        throw InputError(target.out_path, "named by --out twice: one file per condition");
+    TargetPlan t;
+    t.target = target;
+    t.tokens = tokenize_corpus(p.corpus, *p.tokenizer, target.prefix,
+                               {p.config.vocab_size, p.config.max_positions}, p.bos.id);
+    p.targets.push_back(std::move(t));
+  }
   p.table = SentenceTable::from_corpus(p.corpus);
   p.layout = mpi::make_layout(n_ranks, rank, opt.stages, p.config.n_layers);
 
@@ -194,19 +230,7 @@ Plan make_plan(const ExtractOptions& opt, int n_ranks, int rank, const mpi::Node
     p.stage_bytes.push_back(b);
   }
 
-  // Groups take contiguous sentence ranges holding equal shares of the tokens.
-  std::vector<int64_t> token_offset = {0};
-  for (const auto& t : p.tokens) {
-    p.n_tokens.push_back(t.n_tokens());
-    token_offset.push_back(token_offset.back() + t.n_tokens());
-  }
-  for (int g = 0; g < p.layout.groups; ++g) {
-    p.group_sentences.push_back(mpi::weighted_range(token_offset, p.layout.groups, g));
-    for (Batch& b : make_batches(p.n_tokens, p.group_sentences[g], opt.batch, order)) {
-      p.padded_tokens += padded_tokens(p.n_tokens, b);
-      if (g == p.layout.group) p.batches.push_back(std::move(b));
-    }
-  }
+  for (TargetPlan& t : p.targets) cut_batches(t, p.layout, opt.batch, order);
   return p;
 }
 
@@ -275,13 +299,13 @@ void write_model_input(AttentionWriter& writer, const std::vector<TokenizedSente
 // as the file stores them, the batch's sentences one after the other:
 // [L, H, pairs of the batch] float32 on the model's device. The merge and the
 // packing run where the model ran, so only the packed values leave it.
-torch::Tensor merge_attention(const Plan& p, const Batch& b,
+torch::Tensor merge_attention(const Plan& p, const TargetPlan& t, const Batch& b,
                               const std::vector<torch::Tensor>& attention) {
   std::vector<const std::vector<int>*> token_word;
   std::vector<int> n_words;
   int64_t n_pairs = 0;
   for (size_t s : b) {
-    token_word.push_back(&p.tokens[s].token_word);
+    token_word.push_back(&t.tokens[s].token_word);
     n_words.push_back(p.table.n_words[s]);
     n_pairs += p.table.pair_offset[s + 1] - p.table.pair_offset[s];
   }
@@ -360,14 +384,15 @@ void write_attention(const Plan& p, const Batch& b, const torch::Tensor& merged,
 // /ntp and /tokens/n_tokens of one micro-batch (last stage), one write per run
 // of consecutive sentences. nll [B, Tmax-1] float64 on the host: the
 // next-token losses of the batch, row k for sentence b[k].
-void write_loss(const Plan& p, const Batch& b, const torch::Tensor& nll, AttentionWriter& writer) {
+void write_loss(const Plan& p, const TargetPlan& target, const Batch& b, const torch::Tensor& nll,
+                AttentionWriter& writer) {
   auto acc = nll.accessor<double, 2>();
   size_t k = 0;  // row of the batch
   for (const mpi::Range& run : consecutive_runs(b)) {
     std::vector<double> nll_sum;
     std::vector<int64_t> n_predicted, n_sentence_tokens;
     for (size_t s = run.begin; s < run.end; ++s, ++k) {
-      const TokenizedSentence& t = p.tokens[s];
+      const TokenizedSentence& t = target.tokens[s];
       double sum = 0;
       // Token q is predicted from position q - 1 (nll column q - 1).
       for (int q = t.first_predicted(); q < t.n_tokens(); ++q) sum += acc[k][q - 1];
@@ -419,18 +444,18 @@ auto timed(double* total, F&& f) {
 }
 
 // Step 4 for this rank: its group's micro-batches through its stage.
-StageTimes run_stage(const Plan& p, StageModel& model, AttentionWriter& writer, MPI_Comm links,
-                     const ExtractOptions& opt, const std::string& model_name) {
+StageTimes run_stage(const Plan& p, const TargetPlan& t, StageModel& model, AttentionWriter& writer,
+                     MPI_Comm links, const ExtractOptions& opt, const std::string& model_name) {
   StageTimes times;
-  times.batches.resize(p.batches.size());
+  times.batches.resize(t.batches.size());
   double written = 0;  // the writer's seconds: its thread's only until queue.finish()
   const mpi::PipelineLayout& L = p.layout;
   std::optional<HiddenReceiver> from_prev;
   std::optional<HiddenSender> to_next;
   if (!L.first_stage()) {
     std::vector<std::pair<int64_t, int64_t>> shapes;  // [B, Tmax] of each micro-batch
-    for (const Batch& b : p.batches)
-      shapes.emplace_back(static_cast<int64_t>(b.size()), max_tokens(p.tokens, b));
+    for (const Batch& b : t.batches)
+      shapes.emplace_back(static_cast<int64_t>(b.size()), max_tokens(t.tokens, b));
     from_prev.emplace(
         LinkOptions{links, L.prev_rank(), p.who(L.prev_rank()), opt.in_flight, opt.peer_timeout_s},
         std::move(shapes), p.config.hidden, p.dtype);
@@ -467,13 +492,13 @@ StageTimes run_stage(const Plan& p, StageModel& model, AttentionWriter& writer, 
   WriteQueue queue(kWaitingBatches, /*threaded=*/L.world == 1);
 
   const auto start = Clock::now();
-  const mpi::Range& mine = p.group_sentences[L.group];
+  const mpi::Range& mine = t.group_sentences[L.group];
   int64_t tokens_done = 0;
   size_t sentences_done = 0;
-  for (size_t i = 0; i < p.batches.size(); ++i) {
-    const Batch& b = p.batches[i];
+  for (size_t i = 0; i < t.batches.size(); ++i) {
+    const Batch& b = t.batches[i];
     BatchTimes& bt = times.batches[i];
-    torch::Tensor ids = make_ids(p.tokens, b);  // [B, Tmax]
+    torch::Tensor ids = make_ids(t.tokens, b);  // [B, Tmax]
     const double softmax_before = softmax.seconds;
     torch::Tensor hidden =  // [B, Tmax, C]
         L.first_stage() ? phase(&bt.forward, [&] { return model.embed(ids.to(p.device)); })
@@ -483,7 +508,7 @@ StageTimes run_stage(const Plan& p, StageModel& model, AttentionWriter& writer, 
     // Send first: the next stage computes while this one merges and writes.
     if (to_next) timed(&times.links, [&] { to_next->send(hidden); });
     const torch::Tensor merged =  // [L, H, pairs of the batch]
-        phase(&bt.merge, [&] { return merge_attention(p, b, attention); });
+        phase(&bt.merge, [&] { return merge_attention(p, t, b, attention); });
     attention.clear();
     torch::Tensor nll;  // [B, Tmax-1]
     if (L.last_stage())
@@ -493,24 +518,24 @@ StageTimes run_stage(const Plan& p, StageModel& model, AttentionWriter& writer, 
     bt.forward -= bt.softmax;
     const HostCopy copy = phase(&bt.copy, [&] { return to_host(merged, nll); });
     timed(&times.file, [&] {
-      queue.push([&p, &writer, &bt, &written, b, copy] {
-        const auto t = Clock::now();
+      queue.push([&p, &t, &writer, &bt, &written, b, copy] {
+        const auto began = Clock::now();
         copy.wait();
         write_attention(p, b, copy.attention, writer);
-        if (copy.nll.defined()) write_loss(p, b, copy.nll, writer);
-        bt.write = seconds_since(t);
+        if (copy.nll.defined()) write_loss(p, t, b, copy.nll, writer);
+        bt.write = seconds_since(began);
         written += bt.write;
       });
     });
     if (to_next) timed(&times.links, [&] { to_next->poll(); });
 
     sentences_done += b.size();
-    for (size_t s : b) tokens_done += p.n_tokens[s];
+    for (size_t s : b) tokens_done += t.n_tokens[s];
     if (!opt.quiet && L.rank == 0) {
       // Rank 0 is in group 0, and the groups' shares are balanced by tokens: the
       // time left of group 0 is the time left of the extraction.
       int64_t tokens_mine = 0;
-      for (size_t s = mine.begin; s < mine.end; ++s) tokens_mine += p.tokens[s].n_tokens();
+      for (size_t s = mine.begin; s < mine.end; ++s) tokens_mine += t.tokens[s].n_tokens();
       const double elapsed = seconds_since(start);
       std::cerr << "\rextract " << model_name << ": " << sentences_done << "/" << mine.size()
                 << " sentences"
@@ -585,10 +610,26 @@ void print_layout(const Plan& p, const std::string& model_name, const ExtractOpt
   }
 }
 
+// Rank 0 says once how long the weights took to load: the slowest rank's
+// seconds, and the bytes every rank loaded (a tied lm_head counted on each
+// stage that holds it), so GB/s is what the job read from its checkpoint.
+void print_load(const Plan& p, double load_s, const std::string& model_name) {
+  const mpi::PipelineLayout& L = p.layout;
+  double slowest = 0, bytes = 0;
+  const double mine = static_cast<double>(p.stage_bytes[L.stage]);
+  MPI_Reduce(&load_s, &slowest, 1, MPI_DOUBLE, MPI_MAX, 0, MPI_COMM_WORLD);
+  MPI_Reduce(&mine, &bytes, 1, MPI_DOUBLE, MPI_SUM, 0, MPI_COMM_WORLD);
+  if (L.rank != 0) return;
+  std::cerr << "extract " << model_name << ": loaded " << std::fixed << std::setprecision(2)
+            << bytes / 1e9 << " GB of weights in " << std::setprecision(3) << slowest << " s ("
+            << std::setprecision(2) << bytes / 1e9 / std::max(slowest, 1e-9) << " GB/s), once for "
+            << p.targets.size() << " condition" << (p.targets.size() > 1 ? "s" : "") << "\n";
+}
+
 // Rank 0 prints every rank's memory and the throughput: the evidence that a
 // stage holds only its share of the model.
-void print_summary(const Plan& p, double rss_before_load, double load_s, double extract_s,
-                   const StageTimes& times, const std::string& model_name,
+void print_summary(const Plan& p, const TargetPlan& t, double rss_before_load, double load_s,
+                   double extract_s, const StageTimes& times, const std::string& model_name,
                    const ExtractOptions& opt) {
   const mpi::PipelineLayout& L = p.layout;
   constexpr int kN = 7;
@@ -603,14 +644,14 @@ void print_summary(const Plan& p, double rss_before_load, double load_s, double 
   MPI_Gather(mine, kN, MPI_DOUBLE, all.data(), kN, MPI_DOUBLE, 0, MPI_COMM_WORLD);
   if (L.rank != 0) return;
   int64_t tokens = 0;
-  for (const auto& t : p.tokens) tokens += t.n_tokens();
-  std::cerr << "\nextract " << model_name << ": " << p.tokens.size() << " sentences, " << tokens
+  for (const auto& s : t.tokens) tokens += s.n_tokens();
+  std::cerr << "\nextract " << model_name << ": " << t.tokens.size() << " sentences, " << tokens
             << " tokens in " << std::fixed << std::setprecision(3) << extract_s << " s ("
             << std::setprecision(0) << tokens / std::max(extract_s, 1e-9) << " tokens/s); loading "
             << std::setprecision(3) << load_s << " s\n";
   std::cerr << "  batches of up to " << opt.batch << " sentences in " << opt.order
-            << " order: " << p.padded_tokens << " padding tokens (" << std::setprecision(1)
-            << 100.0 * p.padded_tokens / std::max<int64_t>(1, tokens + p.padded_tokens)
+            << " order: " << t.padded_tokens << " padding tokens (" << std::setprecision(1)
+            << 100.0 * t.padded_tokens / std::max<int64_t>(1, tokens + t.padded_tokens)
             << "% of the positions computed)\n";
   for (int r = 0; r < L.world; ++r) {
     const double* v = all.data() + kN * r;
@@ -623,31 +664,31 @@ void print_summary(const Plan& p, double rss_before_load, double load_s, double 
 
 // --timings: every rank prints the phases of each of its micro-batches, then
 // their sums, in milliseconds.
-void print_timings(const Plan& p, const StageTimes& times) {
+void print_timings(const Plan& p, const TargetPlan& t, const StageTimes& times) {
   std::ostringstream out;
   out << std::fixed << std::setprecision(2);
   const std::string who = "timings " + p.who(p.layout.rank) + ": ";
-  const auto phases = [&](const BatchTimes& t) {
-    out << "forward " << 1e3 * t.forward << " ms, softmax " << 1e3 * t.softmax << " ms, merge "
-        << 1e3 * t.merge << " ms, copy " << 1e3 * t.copy << " ms, write " << 1e3 * t.write
+  const auto phases = [&](const BatchTimes& bt) {
+    out << "forward " << 1e3 * bt.forward << " ms, softmax " << 1e3 * bt.softmax << " ms, merge "
+        << 1e3 * bt.merge << " ms, copy " << 1e3 * bt.copy << " ms, write " << 1e3 * bt.write
         << " ms\n";
   };
   BatchTimes sum;
-  for (size_t i = 0; i < p.batches.size(); ++i) {
-    const Batch& b = p.batches[i];
-    const BatchTimes& t = times.batches[i];
+  for (size_t i = 0; i < t.batches.size(); ++i) {
+    const Batch& b = t.batches[i];
+    const BatchTimes& bt = times.batches[i];
     int64_t tokens = 0;
-    for (size_t s : b) tokens += p.n_tokens[s];
+    for (size_t s : b) tokens += t.n_tokens[s];
     out << who << "batch " << i << ", " << b.size() << " sentences, " << tokens << " tokens + "
-        << padded_tokens(p.n_tokens, b) << " padding: ";
-    phases(t);
-    sum.forward += t.forward;
-    sum.softmax += t.softmax;
-    sum.merge += t.merge;
-    sum.copy += t.copy;
-    sum.write += t.write;
+        << padded_tokens(t.n_tokens, b) << " padding: ";
+    phases(bt);
+    sum.forward += bt.forward;
+    sum.softmax += bt.softmax;
+    sum.merge += bt.merge;
+    sum.copy += bt.copy;
+    sum.write += bt.write;
   }
-  out << who << "all " << p.batches.size() << " batches: ";
+  out << who << "all " << t.batches.size() << " batches: ";
   phases(sum);
   std::cerr << out.str() << std::flush;
 }
@@ -673,7 +714,6 @@ void run_extraction(const ExtractOptions& opt) {
     meta.model_name = std::filesystem::path(opt.model_dir).parent_path().filename().string();
   meta.model_type = p.config.model_type;
   meta.dtype = opt.dtype;
-  meta.prefix = opt.prefix;
   meta.tokenizer = p.tokenizer->kind();
   meta.tokenizer_hash = hash_tokenizer_files(*p.tokenizer);
   meta.bos_rule = p.bos.rule;
@@ -707,33 +747,44 @@ void run_extraction(const ExtractOptions& opt) {
       n_ranks > 1 ? p.who(p.layout.rank) : "");
   const double load_s = seconds_since(load_start);
 
-  std::optional<AttentionWriter> writer;
-  on_every_rank(world, [&] {
-    if (n_ranks == 1)
-      writer.emplace(opt.out_path, meta, p.table);
-    else
-      writer.emplace(opt.out_path, meta, p.table, world);
-    write_model_input(*writer, p.tokens);
-  });
+  if (!opt.quiet) print_load(p, load_s, meta.model_name);
 
-  const auto start = Clock::now();
-  StageTimes times;
-  try {
-    times = run_stage(p, *model, *writer, links, opt, meta.model_name);
-  } catch (const InputError& e) {
-    if (n_ranks == 1) throw;
-    abort_job(p, e.what(), 2);
-  } catch (const std::exception& e) {
-    if (n_ranks == 1) throw;
-    abort_job(p, e.what(), 3);
+  for (size_t k = 0; k < p.targets.size(); ++k) {
+    const TargetPlan& t = p.targets[k];
+    meta.prefix = t.target.prefix;
+    if (!opt.quiet && p.layout.rank == 0 && p.targets.size() > 1)
+      std::cerr << "extract " << meta.model_name << ": condition " << k + 1 << " of "
+                << p.targets.size() << " -> " << t.target.out_path << " (prefix \""
+                << t.target.prefix << "\")\n";
+    std::optional<AttentionWriter> writer;
+    on_every_rank(world, [&] {
+      if (n_ranks == 1)
+        writer.emplace(t.target.out_path, meta, p.table);
+      else
+        writer.emplace(t.target.out_path, meta, p.table, world);
+      write_model_input(*writer, t.tokens);
+    });
+
+    const auto start = Clock::now();
+    StageTimes times;
+    try {
+      times = run_stage(p, t, *model, *writer, links, opt, meta.model_name);
+    } catch (const InputError& e) {
+      if (n_ranks == 1) throw;
+      abort_job(p, e.what(), 2);
+    } catch (const std::exception& e) {
+      if (n_ranks == 1) throw;
+      abort_job(p, e.what(), 3);
+    }
+    // Every rank's blocks are in before the file is marked complete.
+    mpi::quiet_barrier(world);
+    const double extract_s = seconds_since(start);
+    writer->finish();
+    if (!opt.quiet)
+      print_summary(p, t, rss_before_load, load_s, extract_s, times, meta.model_name, opt);
+    if (opt.timings) print_timings(p, t, times);
   }
-  // Every rank's blocks are in before the file is marked complete.
-  mpi::quiet_barrier(world);
-  const double extract_s = seconds_since(start);
-  writer->finish();
   MPI_Comm_free(&links);
-  if (!opt.quiet) print_summary(p, rss_before_load, load_s, extract_s, times, meta.model_name, opt);
-  if (opt.timings) print_timings(p, times);
 }
 
 }  // namespace lmgaze

@@ -4,16 +4,24 @@
 #pragma once
 
 #include <string>
+#include <vector>
 
 #include "common/error.hpp"
 
 namespace lmgaze {
 
+// One attention file: the corpus as the model reads it after one prefix.
+struct ExtractTarget {
+  std::string out_path;
+  std::string prefix;  // instruction prefix; empty = none
+};
+
 struct ExtractOptions {
   std::string model_dir;
   std::string text_path;
-  std::string out_path;
-  std::string prefix;          // instruction prefix; empty = none
+  // One file per condition (plain, instruction prefix, noise prefix, ...),
+  // extracted one after the other with the weights loaded once.
+  std::vector<ExtractTarget> targets;
   std::string dtype = "fp32";  // fp32 | fp16 | bf16 | fp64
   std::string device = "cpu";  // cpu | cuda (rank i of a node takes cuda:i) | cuda:N (one rank)
   int batch = 8;               // sentences per micro-batch (one forward pass)
@@ -52,13 +60,14 @@ class ExtractRefused : public InputError {
   bool reporter_;
 };
 
-// Validates the inputs, runs the model and writes the attention file
-// atomically (PATH.partial renamed to PATH once complete). Collective over
+// Validates the inputs (every target's, before a weight is read), loads the
+// weights once, and writes each target's attention file atomically
+// (PATH.partial renamed to PATH once complete), in order. Collective over
 // MPI_COMM_WORLD: every rank calls it with the same options. Throws InputError
 // (ExtractRefused on more than one rank) for anything found before extraction
 // starts; a failure during extraction on more than one rank prints one line
 // naming the rank and its stage and aborts the job (MPI_Abort), leaving at
-// most PATH.partial, never marked complete.
+// most PATH.partial, never marked complete; targets written before it stay.
 void run_extraction(const ExtractOptions& options);
 
 }  // namespace lmgaze

@@ -13,17 +13,22 @@ namespace lmgaze {
 
 namespace fs = std::filesystem;
 
+void check_output_path(const std::string& path) {
+  refuse_if_input(path);
+  std::error_code e;
+  if (fs::is_directory(path, e))
+    throw InputError(path, "output path is a directory; give a file name");
+  // The rename at the end would replace a device or a pipe (as root, even
+  // /dev/null) by a regular file.
+  if (fs::exists(path, e) && !fs::is_regular_file(path, e))
+    throw InputError(path, "output path exists and is not a regular file");
+}
+
 AtomicOutput::AtomicOutput(std::string final_path, bool owner)
     : final_(std::move(final_path)), temp_(final_ + ".partial"), owner_(owner) {
   if (!owner_) return;
-  refuse_if_input(final_);
+  check_output_path(final_);
   std::error_code e;
-  if (fs::is_directory(final_, e))
-    throw InputError(final_, "output path is a directory; give a file name");
-  // The rename at the end would replace a device or a pipe (as root, even
-  // /dev/null) by a regular file.
-  if (fs::exists(final_, e) && !fs::is_regular_file(final_, e))
-    throw InputError(final_, "output path exists and is not a regular file");
   const fs::path parent = fs::path(final_).parent_path();
   // A user error (exit 2), not an internal one: say which directory and why.
   if (!parent.empty() && !fs::is_directory(parent, e)) {

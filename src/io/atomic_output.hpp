@@ -10,6 +10,11 @@
 
 namespace lmgaze {
 
+// InputError naming `path` when it may not become an output: it is a noted
+// input, a directory, or an existing file that is not a regular one. Creates
+// nothing: callers check every output before any work.
+void check_output_path(const std::string& path);
+
 class AtomicOutput {
  public:
   explicit AtomicOutput(std::string final_path, bool owner = true);

@@ -665,6 +665,10 @@ void add_report_stage(Builder& b, bool report_available) {
 
 }  // namespace
 
+bool shares_weights(const Stage& a, const Stage& b) {
+  return a.kind == "extract" && b.kind == "extract" && a.model == b.model;
+}
+
 const Stage* Graph::find(const std::string& id) const {
   for (const auto& s : stages)
     if (s.id == id) return &s;

@@ -11,6 +11,11 @@
 //   stats/<name>                 significance tests, fits   (stats paired|groups|fit)
 //   report                       report/                    (report, when registered)
 //
+// The extractions of one model (its conditions) are stages of their own, each
+// with its file and record, so a changed prefix re-extracts that condition
+// alone; the runner runs those of them that are pending together, in one
+// run_extraction call that loads the weights once (shares_weights).
+//
 // Output paths: src/run/LAYOUT.md. A stage is identified by its id; what it
 // reads (inputs), writes (outputs) and the options that decide its result are
 // what its record (run/record.hpp) is compared against.
@@ -75,6 +80,10 @@ struct Graph {
   std::vector<std::string> notes;  // what the design left out, and why
   const Stage* find(const std::string& id) const;
 };
+
+// True when `a` and `b` read the same weights the same way (two conditions of
+// one model's extraction): run together, they load the weights once.
+bool shares_weights(const Stage& a, const Stage& b);
 
 // Builds the graph; `report_available`: a `report` command is registered.
 // Reads config.json of the models that have one (sizes order the scaling pairs).

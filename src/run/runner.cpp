@@ -22,6 +22,7 @@
 #include "analysis/table.hpp"
 #include "common/error.hpp"
 #include "common/inputs.hpp"
+#include "common/strings.hpp"
 #include "extract/extractor.hpp"
 #include "human/human_store.hpp"
 #include "human/serial.hpp"
@@ -93,13 +94,16 @@ int agreed_stop(MPI_Comm comm) {
 
 // ---- extraction ------------------------------------------------------------
 
-void run_extract_stage(const Job& job, const Stage& s) {
-  const ModelSpec& m = *job.model(s.model);
+// The extraction stages of one model that run in this run, in graph order:
+// one run_extraction call loads the weights once and writes each condition's
+// file (extract/<model>.<condition>), each with a record of its own.
+void run_extract_stages(const Job& job, const std::vector<const Stage*>& stages) {
+  const ModelSpec& m = *job.model(stages.front()->model);
   ExtractOptions o;
   o.model_dir = m.dir;
   o.text_path = job.text;
-  o.out_path = s.outputs.at(0);
-  o.prefix = job.condition(s.condition)->prefix;
+  for (const Stage* s : stages)
+    o.targets.push_back({s->outputs.at(0), job.condition(s->condition)->prefix});
   o.dtype = m.dtype;
   o.device = m.device;
   o.batch = m.batch;
@@ -177,10 +181,6 @@ void execute(const Job& job, const Stage& s, CommandLookup commands, ScoreBook& 
              MPI_Comm comm) {
   const int rank = mpi::rank(comm);
   clear_inputs();  // a stage is a command of its own: its inputs are its own
-  if (s.kind == "extract") {
-    run_extract_stage(job, s);
-    return;
-  }
   if (const auto* o = std::get_if<analysis::ResemblanceAnalysisOptions>(&s.call)) {
     const analysis::ResemblanceScores sc = analysis::resemblance_analysis(*o, comm, std::cout);
     if (rank == 0) book.resemblance[o->out_dir] = sc;
@@ -372,7 +372,7 @@ int run_job(const Job& job, const Graph& graph, CommandLookup commands, const Ru
   ScoreBook scores;
   for (size_t i = 0; i < n; ++i) {
     const Stage& s = graph.stages[i];
-    if (todo[i] != kRun) continue;
+    if (todo[i] != kRun || done[i]) continue;
     if (const int sig = agreed_stop(comm)) {
       if (rank == 0) {
         analysis::write_json(job.out_dir + "/manifest.json", manifest(job, graph, done));
@@ -384,38 +384,60 @@ int run_job(const Job& job, const Graph& graph, CommandLookup commands, const Ru
     }
     if (s.id == "report" && rank == 0)
       analysis::write_json(job.out_dir + "/manifest.json", manifest(job, graph, done));
+    // What runs now: the stage, or every pending extraction of its model,
+    // which share one load of the weights (graph.hpp: shares_weights).
+    std::vector<size_t> unit = {i};
+    for (size_t j = i + 1; j < n; ++j)
+      if (todo[j] == kRun && !done[j] && shares_weights(graph.stages[j], s)) unit.push_back(j);
+    const std::string what =
+        unit.size() == 1
+            ? s.id
+            : "extract/" + s.model + " (" + std::to_string(unit.size()) + " conditions, one load)";
     const auto t0 = Clock::now();
     if (rank == 0) {
-      std::cout << tag(i) << " " << clock_time() << " start " << s.id << "  (" << states[i].reason
-                << ")" << std::endl;
-      fs::remove(record_path(job.out_dir, s.id));
-      for (const std::string& o : s.outputs) fs::create_directories(fs::path(o).parent_path());
-      fs::create_directories(fs::path(record_path(job.out_dir, s.id)).parent_path());
+      for (size_t k : unit) {
+        const Stage& u = graph.stages[k];
+        std::cout << tag(k) << " " << clock_time() << " start " << u.id << "  (" << states[k].reason
+                  << ")" << std::endl;
+        fs::remove(record_path(job.out_dir, u.id));
+        for (const std::string& o : u.outputs) fs::create_directories(fs::path(o).parent_path());
+        fs::create_directories(fs::path(record_path(job.out_dir, u.id)).parent_path());
+      }
     }
     MPI_Barrier(comm);
     try {
-      execute(job, s, commands, scores, comm);
+      if (s.kind == "extract") {
+        clear_inputs();  // the extraction is a command of its own
+        std::vector<const Stage*> stages;
+        for (size_t k : unit) stages.push_back(&graph.stages[k]);
+        run_extract_stages(job, stages);
+      } else {
+        execute(job, s, commands, scores, comm);
+      }
     } catch (const ExtractRefused& e) {
       // Every rank refused together; one of them holds the reason.
-      if (e.reporter()) std::cerr << "lmgaze: stage " << s.id << ": " << e.what() << std::endl;
+      if (e.reporter()) std::cerr << "lmgaze: stage " << what << ": " << e.what() << std::endl;
       return 2;
     } catch (const InputError& e) {
       // Still one line; it says which stage failed.
-      throw InputError(e.file(), e.line(), e.column(), "stage " + s.id + ": " + e.problem());
+      throw InputError(e.file(), e.line(), e.column(), "stage " + what + ": " + e.problem());
     }
     MPI_Barrier(comm);
     const double secs = since(t0);
-    if (rank == 0) {
-      for (const std::string& o : s.outputs)
-        if (!fs::exists(o)) throw InputError("lmgaze run: stage " + s.id + " did not write " + o);
-      analysis::write_json(record_path(job.out_dir, s.id),
-                           make_record(s, job.out_dir, secs, ranks));
-      std::cout << tag(i) << " " << clock_time() << " done  " << s.id << "  "
-                << format_duration(secs) << " (run " << format_duration(since(start)) << ")"
-                << std::endl;
+    for (size_t k : unit) {
+      const Stage& u = graph.stages[k];
+      if (rank == 0) {
+        for (const std::string& o : u.outputs)
+          if (!fs::exists(o)) throw InputError("lmgaze run: stage " + u.id + " did not write " + o);
+        analysis::write_json(record_path(job.out_dir, u.id),
+                             make_record(u, job.out_dir, secs, ranks));
+        std::cout << tag(k) << " " << clock_time() << " done  " << u.id << "  "
+                  << format_duration(secs) << " (run " << format_duration(since(start)) << ")"
+                  << std::endl;
+      }
+      done[k] = true;  // run with this one: the loop does not start it again
+      ++ran;
     }
-    done[i] = true;
-    ++ran;
   }
   if (const int sig = agreed_stop(comm)) {
     // Every stage finished; the signal came during the last one. Report it.
@@ -499,6 +521,21 @@ void print_plan(const Job& job, const Graph& graph, const std::vector<StageState
     for (const auto& m : graph.models)
       if (m.spec->name == s.model) mi = &m;
     const ModelSpec& m = *mi->spec;
+    // Pending conditions of one model run together on one load of its weights.
+    std::vector<std::string> together;
+    size_t first = graph.stages.size();
+    for (size_t j = 0; j < graph.stages.size(); ++j)
+      if (states[j].run && shares_weights(graph.stages[j], s)) {
+        first = std::min(first, j);
+        together.push_back(graph.stages[j].condition);
+      }
+    if (states[i].run && together.size() > 1) {
+      if (first == i)
+        out << "         one load of " << m.name << " for " << together.size()
+            << " conditions: " << join(together, ", ") << "\n";
+      else
+        out << "         with " << graph.stages[first].id << " (same load)\n";
+    }
     const int stages = m.stages;
     out << "         " << m.device << ", " << m.dtype << ", batch " << m.batch << ", " << stages
         << " pipeline stage" << (stages > 1 ? "s" : "");

@@ -199,6 +199,69 @@ void expect_refused(const test::CommandResult& r, const std::string& out_path,
   EXPECT_FALSE(fs::exists(out_path + ".partial"));
 }
 
+// Several conditions in one run: the weights are loaded once (one load line,
+// "once for 2 conditions"), and each file equals the file of a run of its own
+// condition. fp64, same batches: the same operations on the same values, so
+// the only room left is the 2^-40 the bound allows for reduction order.
+TEST_F(ExtractCli, ConditionsShareOneLoadAndEqualSeparateRuns) {
+  const std::string plain = out("cond_plain.h5"), prefixed = out("cond_prefixed.h5");
+  const std::string alone_plain = out("alone_plain.h5"), alone_prefixed = out("alone_prefixed.h5");
+  const auto both = run_command(test::lmgaze_binary() + " extract --dtype fp64 --model " + kModels +
+                                "toy-m --text " + kDemoText + " --out " + plain +
+                                " --prefix '' --out " + prefixed + " --prefix '" + kPrefix + "'");
+  ASSERT_EQ(both.exit_code, 0) << both.output;
+  ASSERT_EQ(extract(kModels + "toy-m", kDemoText, alone_plain, "--dtype fp64").exit_code, 0);
+  ASSERT_EQ(extract(kModels + "toy-m", kDemoText, alone_prefixed,
+                    "--dtype fp64 --prefix '" + kPrefix + "'")
+                .exit_code,
+            0);
+  const std::regex load(
+      R"(loaded [0-9.]+ GB of weights in [0-9.]+ s \([0-9.]+ GB/s\), once for 2 conditions)");
+  size_t loads = 0;
+  for (size_t at = both.output.find(" of weights in "); at != std::string::npos;
+       at = both.output.find(" of weights in ", at + 1))
+    ++loads;
+  EXPECT_EQ(loads, 1u) << both.output;
+  EXPECT_TRUE(std::regex_search(both.output, load)) << both.output;
+
+  const double bound = std::ldexp(1.0, -40);
+  for (const auto& [together, alone] :
+       {std::pair{plain, alone_plain}, std::pair{prefixed, alone_prefixed}}) {
+    AttentionReader ra(together), rb(alone);
+    EXPECT_EQ(ra.meta().prefix, rb.meta().prefix);
+    EXPECT_EQ(ra.sentence_tokens(), rb.sentence_tokens());
+    EXPECT_EQ(ra.ntp_tokens(), rb.ntp_tokens());
+    for (int l = 0; l < ra.n_layers(); ++l) {
+      auto x = ra.read_layer(l, 0, ra.sentences().size());
+      auto y = rb.read_layer(l, 0, rb.sentences().size());
+      ASSERT_EQ(x.size(), y.size());
+      for (size_t k = 0; k < x.size(); ++k) ASSERT_NEAR(x[k], y[k], bound) << together << " " << k;
+    }
+    auto nx = ra.nll_sum(), ny = rb.nll_sum();
+    for (size_t s = 0; s < nx.size(); ++s) EXPECT_NEAR(nx[s], ny[s], 1e-12 * std::abs(nx[s]));
+  }
+  AttentionReader rp(prefixed);
+  EXPECT_EQ(rp.meta().prefix, kPrefix);
+}
+
+// Every condition's output is checked before the first is extracted: a bad
+// pairing, one file named twice, or an input named as an output leaves no
+// file at all.
+TEST_F(ExtractCli, ConditionsAreCheckedBeforeAnyIsWritten) {
+  const std::string a = out("pair_a.h5"), b = out("pair_b.h5");
+  const std::string model = " extract --quiet --model " + kModels + "toy-s --text " + kDemoText;
+  auto r =
+      run_command(test::lmgaze_binary() + model + " --out " + a + " --out " + b + " --prefix ''");
+  expect_refused(r, a, "2 --out but 1 --prefix", "one --prefix per --out");
+  EXPECT_FALSE(fs::exists(b));
+  r = run_command(test::lmgaze_binary() + model + " --out " + a + " --out " +
+                  (dir_ / "." / "pair_a.h5").string() + " --prefix '' --prefix 'Read:'");
+  expect_refused(r, a, "pair_a.h5", "named by --out twice");
+  r = run_command(test::lmgaze_binary() + model + " --out " + a + " --out " + kDemoText +
+                  " --prefix '' --prefix 'Read:'");
+  expect_refused(r, a, "demo.txt", "input");
+}
+
 TEST_F(ExtractCli, BadTextIsRefused) {
   const std::string o = out("bad_text.h5");
   std::ofstream(out("empty.txt")) << "";

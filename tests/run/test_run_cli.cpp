@@ -11,6 +11,7 @@
 #include <filesystem>
 #include <fstream>
 #include <nlohmann/json.hpp>
+#include <regex>
 #include <set>
 #include <sstream>
 
@@ -145,9 +146,20 @@ const std::set<std::string> kAllStages = {
 };
 
 TEST_F(RunCli, RunsThenSkipsThenRerunsExactlyWhatAnOptionAffects) {
+  // toy-m's two conditions share one load of its weights; toy-m-chat-a has one.
+  const auto planned = lmgaze("plan --job " + job());
+  EXPECT_NE(planned.output.find("one load of toy-m for 2 conditions: plain, instruction"),
+            std::string::npos)
+      << planned.output;
   auto r = run();
   ASSERT_EQ(r.exit_code, 0) << r.output;
   EXPECT_EQ(started(r.output), kAllStages) << r.output;
+  std::vector<std::string> loads;
+  const std::regex load(
+      R"(extract ([a-z-]+): loaded [0-9.]+ GB of weights in .*, once for ([0-9]+) condition)");
+  for (std::sregex_iterator it(r.output.begin(), r.output.end(), load), end; it != end; ++it)
+    loads.push_back((*it)[1].str() + " x" + (*it)[2].str());
+  EXPECT_EQ(loads, (std::vector<std::string>{"toy-m x2", "toy-m-chat-a x1"})) << r.output;
   EXPECT_EQ(recorded(), kAllStages);
   EXPECT_TRUE(fs::exists(out() / "manifest.json"));
   EXPECT_TRUE(fs::exists(out() / "attention/toy-m.instruction.h5"));
