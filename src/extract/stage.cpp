@@ -2,18 +2,23 @@
 
 #include <stdexcept>
 
+#include "model/weights.hpp"
+
 namespace lmgaze {
 
 StageModel::StageModel(const std::string& model_dir, const LoadOptions& options,
                        const StageSpec& spec)
     : spec_(spec), config_(read_model_config(model_dir)) {
+  WeightSource weights(model_dir);
   auto piece = [&](int first, int last, bool embedding, bool head) {
     LoadOptions o = options;
     o.first_layer = first;
     o.last_layer = last;
     o.with_embedding = embedding;
     o.with_head = head;
-    return load_causal_lm(model_dir, o);
+    std::unique_ptr<CausalLM> lm = load_causal_lm(weights, o);
+    weights.checkpoint().release_buffers();
+    return lm;
   };
   if (spec.embedding) {
     embedding_ = piece(spec.first_layer, spec.first_layer, true, spec.head);
@@ -25,6 +30,7 @@ StageModel::StageModel(const std::string& model_dir, const LoadOptions& options,
     head_owned_ = piece(spec.last_layer, spec.last_layer, false, true);
     head_ = head_owned_.get();
   }
+  bytes_read_ = weights.loader().bytes_read();
 }
 
 torch::Tensor StageModel::embed(const torch::Tensor& ids) {

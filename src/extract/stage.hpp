@@ -7,10 +7,12 @@
 //
 // The stage is loaded one piece at a time: the embedding (with the head, when
 // the same stage holds both, so a tied lm_head shares its tensor), then one
-// CausalLM per layer, then the head. Each load maps the checkpoint, copies its
-// tensors out and unmaps it, so while loading, the file pages resident in the
-// process are one layer's, not the stage's: the stage's peak RSS stays near its
-// share of the weights instead of twice it.
+// CausalLM per layer, then the head. The pieces share one open checkpoint, so
+// each weight file is opened and its header parsed once per stage. Tensors are
+// read with pread() into their own buffers (tensor_loader.hpp), never through
+// the files' mappings, so no file page becomes resident in the process; what a
+// .bin file holds in memory is dropped after each piece. The stage's peak RSS
+// thus stays near its share of the weights instead of twice it.
 #pragma once
 
 #include <torch/types.h>
@@ -38,6 +40,9 @@ class StageModel {
 
   const StageSpec& spec() const { return spec_; }
   const ModelConfig& config() const { return config_; }
+  // Stored bytes of the checkpoint tensors the stage read (a tied head read
+  // again on a last stage counts again): the numerator of a load's GB/s.
+  int64_t bytes_read() const { return bytes_read_; }
 
   // ids [B, T] int64 -> hidden [B, T, C] (first stage only).
   torch::Tensor embed(const torch::Tensor& ids);
@@ -54,6 +59,7 @@ class StageModel {
   std::vector<std::unique_ptr<CausalLM>> layers_;  // one layer each
   CausalLM* head_ = nullptr;                       // embedding_ or head_owned_
   std::unique_ptr<CausalLM> head_owned_;
+  int64_t bytes_read_ = 0;
 };
 
 }  // namespace lmgaze

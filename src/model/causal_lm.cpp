@@ -10,7 +10,7 @@
 #include "model/decoder.hpp"
 #include "model/gpt2.hpp"
 #include "model/precision.hpp"
-#include "model/safetensors.hpp"
+#include "model/weights.hpp"
 
 namespace lmgaze {
 namespace {
@@ -65,7 +65,14 @@ void check_tensor_names(const Checkpoint& ckpt, const ModelConfig& config) {
 }  // namespace
 
 std::unique_ptr<CausalLM> load_causal_lm(const std::string& model_dir, const LoadOptions& options) {
+  // The checkpoint (and its files) lives only while the weights are copied out.
+  WeightSource weights(model_dir);
+  return load_causal_lm(weights, options);
+}
+
+std::unique_ptr<CausalLM> load_causal_lm(WeightSource& weights, const LoadOptions& options) {
   torch::NoGradGuard no_grad;
+  const std::string& model_dir = weights.dir();
   const ModelConfig config = read_model_config(model_dir);
   LoadOptions o = options;
   if (o.last_layer == -1) o.last_layer = config.n_layers;
@@ -74,12 +81,10 @@ std::unique_ptr<CausalLM> load_causal_lm(const std::string& model_dir, const Loa
                                         std::to_string(o.last_layer) + ") lies outside the " +
                                         std::to_string(config.n_layers) + " layers of the model");
   check_dtype_device(model_dir, o);
-  // The checkpoint (and its mappings) lives only while the weights are copied out.
-  Checkpoint ckpt(model_dir);
-  check_tensor_names(ckpt, config);
+  check_tensor_names(weights.checkpoint(), config);
   switch (config.family) {
     case Family::Gpt2:
-      return load_gpt2(ckpt, config, o);
+      return load_gpt2(weights, config, o);
     case Family::Llama:
     case Family::Mistral:
     case Family::Qwen2:
@@ -89,7 +94,7 @@ std::unique_ptr<CausalLM> load_causal_lm(const std::string& model_dir, const Loa
     case Family::Phi3:
     case Family::GptNeox:
     case Family::Olmo2:
-      return load_decoder(ckpt, config, o);
+      return load_decoder(weights, config, o);
   }
   throw std::logic_error("a family without a forward pass");
 }

@@ -31,6 +31,8 @@
 
 namespace lmgaze {
 
+class WeightSource;  // weights.hpp: a checkpoint and the loader of its tensors
+
 struct LoadOptions {
   torch::Dtype dtype = torch::kFloat32;  // kFloat32, kFloat16, kBFloat16 or kFloat64
   torch::Device device = torch::kCPU;
@@ -79,6 +81,9 @@ class CausalLM {
 // Throws InputError naming the file for any defect of the checkpoint, a layer range
 // outside the model, or a dtype/device this LibTorch cannot run (fp16 on CPU, say).
 std::unique_ptr<CausalLM> load_causal_lm(const std::string& model_dir, const LoadOptions& options);
+// The same from a checkpoint already open: the pieces of one pipeline stage
+// share it, so that its files are opened and their headers read once.
+std::unique_ptr<CausalLM> load_causal_lm(WeightSource& weights, const LoadOptions& options);
 
 // nll[b, t] = -log p(ids[b, t+1] | ids[b, :t+1]) = logsumexp(logits[b, t]) -
 // logits[b, t, ids[b, t+1]], in float32 (float64 for float64 logits).

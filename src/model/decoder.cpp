@@ -124,11 +124,11 @@ void split_qkv_per_head(const torch::Tensor& fused, const ModelConfig& c, torch:
 
 class Decoder final : public CausalLM {
  public:
-  Decoder(Checkpoint& ckpt, const ModelConfig& config, const LoadOptions& options)
+  Decoder(WeightSource& weights, const ModelConfig& config, const LoadOptions& options)
       : CausalLM(config, options) {
     torch::NoGradGuard no_grad;
     const auto opts = torch::dtype(options.dtype).device(options.device);
-    auto w = [&](const TensorSpec& s) { return load_weight(ckpt, s.name, s.shape, opts); };
+    auto w = [&](const TensorSpec& s) { return load_weight(weights, s.name, s.shape, opts); };
 
     // A tied lm_head is the embedding itself.
     const bool need_embed =
@@ -278,9 +278,9 @@ class Decoder final : public CausalLM {
 
 }  // namespace
 
-std::unique_ptr<CausalLM> load_decoder(Checkpoint& ckpt, const ModelConfig& config,
+std::unique_ptr<CausalLM> load_decoder(WeightSource& weights, const ModelConfig& config,
                                        const LoadOptions& options) {
-  return std::make_unique<Decoder>(ckpt, config, options);
+  return std::make_unique<Decoder>(weights, config, options);
 }
 
 }  // namespace lmgaze

@@ -16,12 +16,12 @@
 #include <memory>
 
 #include "model/causal_lm.hpp"
-#include "model/safetensors.hpp"
+#include "model/weights.hpp"
 
 namespace lmgaze {
 
 // `options` has been validated (layer range resolved, dtype/device usable).
-std::unique_ptr<CausalLM> load_decoder(Checkpoint& ckpt, const ModelConfig& config,
+std::unique_ptr<CausalLM> load_decoder(WeightSource& weights, const ModelConfig& config,
                                        const LoadOptions& options);
 
 }  // namespace lmgaze

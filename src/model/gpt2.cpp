@@ -58,17 +58,17 @@ torch::Tensor mlp_forward(const torch::Tensor& x, const Gpt2Layer& w) {
 
 class Gpt2 final : public CausalLM {
  public:
-  Gpt2(Checkpoint& ckpt, const ModelConfig& config, const LoadOptions& options)
+  Gpt2(WeightSource& weights, const ModelConfig& config, const LoadOptions& options)
       : CausalLM(config, options) {
     torch::NoGradGuard no_grad;
     // GPT2LMHeadModel prefixes every key with "transformer."; a bare GPT2Model does
     // not. The table (architecture.cpp) names them with the prefix.
-    const bool bare = !ckpt.contains("transformer.wte.weight");
+    const bool bare = !weights.checkpoint().contains("transformer.wte.weight");
     const auto opts = torch::dtype(options.dtype).device(options.device);
     auto w = [&](const TensorSpec& s) {
       const std::string prefix = "transformer.";
       const bool inside = s.name.compare(0, prefix.size(), prefix) == 0;
-      return load_weight(ckpt, bare && inside ? s.name.substr(prefix.size()) : s.name, s.shape,
+      return load_weight(weights, bare && inside ? s.name.substr(prefix.size()) : s.name, s.shape,
                          opts);
     };
 
@@ -161,9 +161,9 @@ class Gpt2 final : public CausalLM {
 
 }  // namespace
 
-std::unique_ptr<CausalLM> load_gpt2(Checkpoint& ckpt, const ModelConfig& config,
+std::unique_ptr<CausalLM> load_gpt2(WeightSource& weights, const ModelConfig& config,
                                     const LoadOptions& options) {
-  return std::make_unique<Gpt2>(ckpt, config, options);
+  return std::make_unique<Gpt2>(weights, config, options);
 }
 
 }  // namespace lmgaze

@@ -81,9 +81,13 @@ SafetensorsFile::SafetensorsFile(const std::string& path) : path_(path) {
   }
   void* map = ::mmap(nullptr, size, PROT_READ, MAP_PRIVATE, fd, 0);
   int map_errno = errno;
-  ::close(fd);  // the mapping keeps the file alive
-  if (map == MAP_FAILED)
+  if (map == MAP_FAILED) {
+    ::close(fd);
     throw InputError(path, std::string("cannot mmap: ") + std::strerror(map_errno));
+  }
+  // The header is parsed through the mapping; the tensors are read with pread()
+  // on the descriptor, which stays open with the file.
+  fd_ = fd;
   map_ = map;
   map_size_ = size;
 
@@ -161,12 +165,14 @@ SafetensorsFile::SafetensorsFile(const std::string& path) : path_(path) {
     }
   } catch (...) {
     ::munmap(map_, map_size_);
+    ::close(fd_);
     throw;
   }
 }
 
 SafetensorsFile::~SafetensorsFile() {
   if (map_) ::munmap(map_, map_size_);
+  if (fd_ >= 0) ::close(fd_);
 }
 
 std::vector<std::string> SafetensorsFile::names() const {
@@ -186,7 +192,31 @@ TensorView SafetensorsFile::tensor(const std::string& name) const {
   v.data = static_cast<const unsigned char*>(map_) + data_start_ + e.begin;
   v.nbytes = e.end - e.begin;
   v.file = path_;
+  v.fd = fd_;
+  v.file_offset = data_start_ + e.begin;
   return v;
+}
+
+void read_tensor_bytes(const TensorView& view, size_t begin, size_t n, void* dst) {
+  if (view.fd < 0) {
+    std::memcpy(dst, view.data + begin, n);
+    return;
+  }
+  auto* out = static_cast<unsigned char*>(dst);
+  size_t done = 0;
+  while (done < n) {
+    const ssize_t got =
+        ::pread(view.fd, out + done, n - done, static_cast<off_t>(view.file_offset + begin + done));
+    if (got < 0 && errno == EINTR) continue;
+    if (got < 0)
+      throw InputError(view.file,
+                       "cannot read tensor '" + view.name + "': " + std::strerror(errno));
+    if (got == 0)
+      throw InputError(view.file, "tensor '" + view.name +
+                                      "' ends past the end of the file (was it truncated after "
+                                      "it was opened?)");
+    done += static_cast<size_t>(got);
+  }
 }
 
 Checkpoint::Checkpoint(const std::string& model_dir) : dir_(model_dir) {
@@ -267,6 +297,10 @@ WeightFile& Checkpoint::file(const std::string& path) {
     it = files_.emplace(path, std::move(f)).first;
   }
   return *it->second;
+}
+
+void Checkpoint::release_buffers() {
+  for (auto& kv : files_) kv.second->release_buffers();
 }
 
 TensorView Checkpoint::tensor(const std::string& name) {

@@ -8,8 +8,8 @@
 // model.safetensors.index.json ({"weight_map": {"name": "shard file"}}).
 //
 // What this file is not: it knows nothing about torch or about model architectures.
-// It hands out raw byte views; weights.hpp turns them into tensors. Every defect of a
-// file is an InputError naming the file (one line), found when the file is opened.
+// It hands out raw byte views; tensor_loader.hpp turns them into tensors. Every defect
+// of a file is an InputError naming the file (one line), found when the file is opened.
 #pragma once
 
 #include <cstddef>
@@ -29,7 +29,18 @@ struct TensorView {
   const unsigned char* data = nullptr;  // inside the mapping; valid while the file is open
   size_t nbytes = 0;
   std::string file;  // the file it lives in, for error messages
+  // Where the same bytes lie in the file, for pread() straight into a tensor's
+  // buffer (no page faults on the mapping, no alignment question); fd is -1 when
+  // the bytes exist only in memory (a .bin storage). Valid while the file is open.
+  int fd = -1;
+  uint64_t file_offset = 0;
 };
+
+// Copies bytes [begin, begin + n) of the tensor into dst: pread() from the file
+// when it has one, else memcpy from memory. Safe to call from several threads at
+// once. A read that ends early (the file shrank since it was opened) is an
+// InputError naming the file and the tensor.
+void read_tensor_bytes(const TensorView& view, size_t begin, size_t n, void* dst);
 
 // Bytes per element of a safetensors dtype string; 0 for a string that is not one.
 size_t safetensors_dtype_size(const std::string& dtype);
@@ -46,6 +57,9 @@ class WeightFile {
   virtual std::vector<std::string> names() const = 0;
   // Throws InputError naming the file when `name` is not in it.
   virtual TensorView tensor(const std::string& name) const = 0;
+  // Drops what the file holds in memory for the views it handed out (a .bin's
+  // storages); those views are invalid afterwards. A mapped file holds nothing.
+  virtual void release_buffers() {}
 };
 
 // One mapped .safetensors file. The constructor maps it and validates the whole
@@ -72,6 +86,7 @@ class SafetensorsFile final : public WeightFile {
   };
 
   std::string path_;
+  int fd_ = -1;  // open while the file is: tensors are read from it with pread()
   void* map_ = nullptr;
   size_t map_size_ = 0;
   size_t data_start_ = 0;  // 8 + header length
@@ -102,6 +117,9 @@ class Checkpoint {
   TensorView tensor(const std::string& name);
   // Number of files mapped so far (tests check that stages map only their shards).
   int n_mapped_files() const { return static_cast<int>(files_.size()); }
+  // WeightFile::release_buffers on every open file: views handed out so far are
+  // invalid afterwards; the files stay open and their headers parsed.
+  void release_buffers();
 
  private:
   WeightFile& file(const std::string& path);

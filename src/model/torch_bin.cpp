@@ -155,6 +155,11 @@ const std::vector<unsigned char>& TorchBinFile::storage_bytes(int storage) const
   return it->second;
 }
 
+void TorchBinFile::release_buffers() {
+  bytes_.clear();
+  gathered_.clear();
+}
+
 TensorView TorchBinFile::tensor(const std::string& name) const {
   auto it = tensors_.find(name);
   if (it == tensors_.end()) throw InputError(path_, "tensor '" + name + "' not found");

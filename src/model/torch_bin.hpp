@@ -31,6 +31,8 @@ class TorchBinFile final : public WeightFile {
   bool contains(const std::string& name) const override { return tensors_.count(name) > 0; }
   std::vector<std::string> names() const override;
   TensorView tensor(const std::string& name) const override;
+  // Frees the storages read so far; they are read again when asked for.
+  void release_buffers() override;
 
  private:
   struct Tensor {
