@@ -750,6 +750,7 @@ void run_extraction(const ExtractOptions& opt) {
   if (!opt.quiet) print_load(p, load_s, meta.model_name);
 
   for (size_t k = 0; k < p.targets.size(); ++k) {
+    if (k > 0 && opt.stop_requested && opt.stop_requested()) break;
     const TargetPlan& t = p.targets[k];
     meta.prefix = t.target.prefix;
     if (!opt.quiet && p.layout.rank == 0 && p.targets.size() > 1)
@@ -783,6 +784,7 @@ void run_extraction(const ExtractOptions& opt) {
     if (!opt.quiet)
       print_summary(p, t, rss_before_load, load_s, extract_s, times, meta.model_name, opt);
     if (opt.timings) print_timings(p, t, times);
+    if (opt.target_done) opt.target_done(k);
   }
   MPI_Comm_free(&links);
 }

@@ -3,6 +3,7 @@
 // on one rank or distributed over MPI ranks (METHODS.md 9).
 #pragma once
 
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -45,6 +46,13 @@ struct ExtractOptions {
   // The tokenizer files to read (tokenizer.hpp) and the BOS rule (bos_choice.hpp).
   std::string tokenizer = "auto";  // auto | json | sentencepiece | bpe-files
   std::string bos = "auto";        // auto | yes | no
+
+  // Called on every rank once targets[k]'s file is complete under its final
+  // name (lmgaze run records that condition as done at once).
+  std::function<void(size_t k)> target_done;
+  // Asked on every rank (collectively) before each target after the first:
+  // true ends the extraction there, the targets written so far kept.
+  std::function<bool()> stop_requested;
 };
 
 // Thrown on every rank when the inputs, the rank layout or the weights are

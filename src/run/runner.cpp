@@ -10,6 +10,7 @@
 #include <ctime>
 #include <filesystem>
 #include <fstream>
+#include <functional>
 #include <iomanip>
 #include <iostream>
 #include <map>
@@ -97,7 +98,9 @@ int agreed_stop(MPI_Comm comm) {
 // The extraction stages of one model that run in this run, in graph order:
 // one run_extraction call loads the weights once and writes each condition's
 // file (extract/<model>.<condition>), each with a record of its own.
-void run_extract_stages(const Job& job, const std::vector<const Stage*>& stages) {
+void run_extract_stages(const Job& job, const std::vector<const Stage*>& stages,
+                        const std::function<void(size_t)>& stage_done,
+                        const std::function<bool()>& stop_requested) {
   const ModelSpec& m = *job.model(stages.front()->model);
   ExtractOptions o;
   o.model_dir = m.dir;
@@ -112,6 +115,8 @@ void run_extract_stages(const Job& job, const std::vector<const Stage*>& stages)
   o.tokenizer = m.tokenizer;
   o.bos = m.bos;
   o.quiet = false;  // rank 0 shows sentences done / total and the rate
+  o.target_done = stage_done;
+  o.stop_requested = stop_requested;
   run_extraction(o);
 }
 
@@ -404,13 +409,39 @@ int run_job(const Job& job, const Graph& graph, CommandLookup commands, const Ru
         fs::create_directories(fs::path(record_path(job.out_dir, u.id)).parent_path());
       }
     }
+    // Records a stage of the unit as done: outputs present, record written.
+    auto t_last = t0;
+    const auto finished = [&](size_t k) {
+      const Stage& u = graph.stages[k];
+      const double secs = since(t_last);
+      t_last = Clock::now();
+      if (rank == 0) {
+        for (const std::string& o : u.outputs)
+          if (!fs::exists(o)) throw InputError("lmgaze run: stage " + u.id + " did not write " + o);
+        analysis::write_json(record_path(job.out_dir, u.id),
+                             make_record(u, job.out_dir, secs, ranks));
+        std::cout << tag(k) << " " << clock_time() << " done  " << u.id << "  "
+                  << format_duration(secs) << " (run " << format_duration(since(start)) << ")"
+                  << std::endl;
+      }
+      done[k] = true;  // a stage run with this one: the loop does not start it again
+      ++ran;
+    };
     MPI_Barrier(comm);
     try {
       if (s.kind == "extract") {
         clear_inputs();  // the extraction is a command of its own
         std::vector<const Stage*> stages;
         for (size_t k : unit) stages.push_back(&graph.stages[k]);
-        run_extract_stages(job, stages);
+        // Each condition is recorded as soon as its file is complete, and a
+        // stop request ends the unit between conditions: what is written stays done.
+        run_extract_stages(
+            job, stages,
+            [&](size_t k) {
+              MPI_Barrier(comm);
+              finished(unit[k]);
+            },
+            [&] { return agreed_stop(comm) != 0; });
       } else {
         execute(job, s, commands, scores, comm);
       }
@@ -423,21 +454,7 @@ int run_job(const Job& job, const Graph& graph, CommandLookup commands, const Ru
       throw InputError(e.file(), e.line(), e.column(), "stage " + what + ": " + e.problem());
     }
     MPI_Barrier(comm);
-    const double secs = since(t0);
-    for (size_t k : unit) {
-      const Stage& u = graph.stages[k];
-      if (rank == 0) {
-        for (const std::string& o : u.outputs)
-          if (!fs::exists(o)) throw InputError("lmgaze run: stage " + u.id + " did not write " + o);
-        analysis::write_json(record_path(job.out_dir, u.id),
-                             make_record(u, job.out_dir, secs, ranks));
-        std::cout << tag(k) << " " << clock_time() << " done  " << u.id << "  "
-                  << format_duration(secs) << " (run " << format_duration(since(start)) << ")"
-                  << std::endl;
-      }
-      done[k] = true;  // run with this one: the loop does not start it again
-      ++ran;
-    }
+    if (s.kind != "extract") finished(i);
   }
   if (const int sig = agreed_stop(comm)) {
     // Every stage finished; the signal came during the last one. Report it.
