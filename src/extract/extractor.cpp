@@ -311,9 +311,15 @@ torch::Tensor merge_attention(const Plan& p, const TargetPlan& t, const Batch& b
   }
   const BatchWordMerge merge(token_word, n_words, attention.front().size(2), p.device);
   if (merge.pairs() != n_pairs) throw std::logic_error("word merge and sentence table disagree");
-  std::vector<torch::Tensor> packed;  // per layer [H, pairs]
-  for (const torch::Tensor& a : attention) packed.push_back(merge.pack(a));
-  return torch::stack(packed);
+  // Every layer in one merge, the layers taken as more heads: a handful of
+  // kernels per micro-batch instead of a handful per layer (on a GPU each is
+  // a launch), for one more copy of the batch's probabilities.
+  const int64_t L = static_cast<int64_t>(attention.size());
+  const int64_t B = attention.front().size(0), H = attention.front().size(1);
+  const int64_t T = attention.front().size(2);
+  const torch::Tensor layers = torch::stack(attention, 1)    // [B, L, H, T, T]
+                                   .view({B, L * H, T, T});  // [B, L*H, T, T]
+  return merge.pack(layers).view({L, H, n_pairs});           // [L*H, pairs] -> [L, H, pairs]
 }
 
 // A micro-batch's results on the host, for the writer.
