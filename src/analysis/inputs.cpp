@@ -59,11 +59,14 @@ std::vector<double> read_readers(const HumanStore& store, const ReaderSelection&
                                  size_t s_begin, size_t s_end) {
   const auto& sent = store.sentences();
   const auto pairs = static_cast<size_t>(sent.pair_offset[s_end] - sent.pair_offset[s_begin]);
-  std::vector<double> out(readers.rows.size() * pairs);
-  if (pairs == 0 || readers.rows.empty()) return out;
+  if (pairs == 0 || readers.rows.empty()) return std::vector<double>(readers.rows.size() * pairs);
   const size_t n_all = store.subjects(readers.group).size();
-  const std::vector<double> block =
-      store.read(readers.group, readers.view, 0, n_all, s_begin, s_end);
+  std::vector<double> block = store.read(readers.group, readers.view, 0, n_all, s_begin, s_end);
+  bool every_reader_in_order = readers.rows.size() == n_all;
+  for (size_t k = 0; k < readers.rows.size() && every_reader_in_order; ++k)
+    every_reader_in_order = readers.rows[k] == k;
+  if (every_reader_in_order) return block;  // nobody excluded: no copy
+  std::vector<double> out(readers.rows.size() * pairs);
   for (size_t k = 0; k < readers.rows.size(); ++k)
     std::copy_n(block.begin() + static_cast<long>(readers.rows[k] * pairs), pairs,
                 out.begin() + static_cast<long>(k * pairs));
@@ -135,6 +138,11 @@ void check_attention(const std::vector<float>& values, const SentenceTable& sent
   const int64_t p0 = sentences.pair_offset[s_begin];
   const auto pairs = static_cast<size_t>(sentences.pair_offset[s_end] - p0);
   if (pairs == 0) return;
+  // One branch-free pass that vectorizes (NaN fails both comparisons, inf the
+  // second); the value is located only when there is one.
+  unsigned bad = 0;
+  for (const float v : values) bad |= !(v >= 0) | !(v <= std::numeric_limits<float>::max());
+  if (!bad) return;
   for (size_t i = 0; i < values.size(); ++i) {
     const float v = values[i];
     if (std::isfinite(v) && v >= 0) continue;

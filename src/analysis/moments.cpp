@@ -3,7 +3,10 @@
 #include <cmath>
 #include <limits>
 #include <map>
+#include <stdexcept>
 #include <utility>
+
+#include "analysis/column_products.hpp"
 
 namespace lmgaze::analysis {
 
@@ -95,14 +98,18 @@ Eigen::Map<const Eigen::VectorXd> Moments::yy(int fold) const {
 
 void Moments::accumulate(const MomentPlan& plan, const Eigen::Ref<const Eigen::MatrixXd>& X,
                          const Eigen::Ref<const Eigen::MatrixXd>& Y) {
-  Eigen::MatrixXd gram(p_, p_), x_rows, y_rows;
+  // Per block one product Xᵀ [X Y] (column_products.hpp): XᵀX, then XᵀY.
+  Eigen::MatrixXd cross(p_, p_ + n_targets_), x_rows, y_rows;
+  std::vector<const double*> x_cols(static_cast<size_t>(p_));
+  std::vector<const double*> xy_cols(static_cast<size_t>(p_ + n_targets_));
   for (const auto& b : plan.blocks()) {
     auto add = [&](const auto& xs, const auto& ys) {
-      gram.setZero();
-      gram.selfadjointView<Eigen::Lower>().rankUpdate(xs.transpose());
-      gram.triangularView<Eigen::StrictlyUpper>() = gram.transpose();
-      for (int pattern : b.patterns) xtx(b.fold, pattern) += gram;
-      xty(b.fold).noalias() += xs.transpose() * ys;
+      for (int j = 0; j < p_; ++j)
+        x_cols[static_cast<size_t>(j)] = xy_cols[static_cast<size_t>(j)] = xs.col(j).data();
+      for (int t = 0; t < n_targets_; ++t) xy_cols[static_cast<size_t>(p_ + t)] = ys.col(t).data();
+      column_products(x_cols, xy_cols, xs.rows(), /*symmetric=*/true, cross.data(), p_);
+      for (int pattern : b.patterns) xtx(b.fold, pattern) += cross.leftCols(p_);
+      xty(b.fold) += cross.rightCols(n_targets_);
       yy(b.fold) += ys.colwise().squaredNorm().transpose();
     };
     if (b.contiguous) {
@@ -213,10 +220,19 @@ std::vector<double> Moments::r2_cv_all() const {
 void load_targets(const std::vector<double>& values_tp, const SentenceTable& sentences,
                   size_t s_begin, size_t s_end, int n_targets, Eigen::MatrixXd& y,
                   std::vector<uint8_t>& missing) {
+  y.resize(sentences.pair_offset[s_end] - sentences.pair_offset[s_begin], n_targets);
+  load_targets(values_tp, sentences, s_begin, s_end, n_targets, Eigen::Ref<Eigen::MatrixXd>(y),
+               missing);
+}
+
+void load_targets(const std::vector<double>& values_tp, const SentenceTable& sentences,
+                  size_t s_begin, size_t s_end, int n_targets, Eigen::Ref<Eigen::MatrixXd> y,
+                  std::vector<uint8_t>& missing) {
   const size_t n_sent = sentences.size();
   const int64_t p0 = sentences.pair_offset[s_begin];
   const auto pairs = static_cast<Eigen::Index>(sentences.pair_offset[s_end] - p0);
-  y.resize(pairs, n_targets);
+  if (y.rows() != pairs || y.cols() != n_targets)
+    throw std::logic_error("load_targets: the matrix is not pairs x targets");
   for (int t = 0; t < n_targets; ++t) {
     const double* row = values_tp.data() + static_cast<size_t>(t) * static_cast<size_t>(pairs);
     for (size_t s = s_begin; s < s_end; ++s) {

@@ -140,5 +140,9 @@ class Moments {
 void load_targets(const std::vector<double>& values_tp, const SentenceTable& sentences,
                   size_t s_begin, size_t s_end, int n_targets, Eigen::MatrixXd& y,
                   std::vector<uint8_t>& missing);
+// The same into a matrix already pairs × T (e.g. AlignedColumns).
+void load_targets(const std::vector<double>& values_tp, const SentenceTable& sentences,
+                  size_t s_begin, size_t s_end, int n_targets, Eigen::Ref<Eigen::MatrixXd> y,
+                  std::vector<uint8_t>& missing);
 
 }  // namespace lmgaze::analysis

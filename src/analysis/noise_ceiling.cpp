@@ -90,7 +90,7 @@ std::vector<double> noise_ceiling_r2_cv(const std::vector<double>& moments, int 
 }
 
 NoiseCeilingResult run_noise_ceiling(const HumanStore& store, const NoiseCeilingOptions& options,
-                                     MPI_Comm comm) {
+                                     MPI_Comm comm, const std::vector<double>* given_values) {
   NoiseCeilingResult result;
   result.readers = select_readers(store, options.group, options.view, options.exclude);
   const int n = static_cast<int>(result.readers.subjects.size());
@@ -101,7 +101,9 @@ NoiseCeilingResult run_noise_ceiling(const HumanStore& store, const NoiseCeiling
                          (result.readers.excluded.empty() ? "" : " after exclusions"));
   const SentenceTable& sent = store.sentences();
   const mpi::Range mine = my_sentences(sent, comm);
-  const std::vector<double> values = read_readers(store, result.readers, mine.begin, mine.end);
+  std::vector<double> read_here;
+  if (!given_values) read_here = read_readers(store, result.readers, mine.begin, mine.end);
+  const std::vector<double>& values = given_values ? *given_values : read_here;
 
   // Missing (reader, sentence) cells, gathered on every rank.
   std::vector<uint8_t> missing(static_cast<size_t>(n) * sent.size(), 0);

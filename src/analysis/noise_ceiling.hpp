@@ -63,7 +63,10 @@ struct NoiseCeilingResult {  // complete on rank 0
 };
 
 // Needs at least 2 readers (InputError otherwise). Collective over `comm`.
+// `values`: this rank's reader values exactly as read_readers returns them
+// for these options' readers and this rank's sentences, when the caller has
+// read them already (the resemblance has); null: read here.
 NoiseCeilingResult run_noise_ceiling(const HumanStore& store, const NoiseCeilingOptions& options,
-                                     MPI_Comm comm);
+                                     MPI_Comm comm, const std::vector<double>* values = nullptr);
 
 }  // namespace lmgaze::analysis

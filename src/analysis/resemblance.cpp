@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 
+#include "analysis/column_products.hpp"
 #include "analysis/moments.hpp"
 #include "common/error.hpp"
 #include "io/attention_file.hpp"
@@ -77,8 +78,11 @@ ResemblanceResult run_resemblance(const ResemblanceOptions& options, MPI_Comm co
   const std::vector<double> values = read_readers(store, result.readers, mine.begin, mine.end);
   result.time.io += MPI_Wtime() - t0;
   std::vector<uint8_t> missing(static_cast<size_t>(n_readers) * sent.size(), 0);
-  Eigen::MatrixXd y;
-  load_targets(values, sent, mine.begin, mine.end, n_readers, y, missing);
+  const auto pairs =
+      static_cast<Eigen::Index>(sent.pair_offset[mine.end] - sent.pair_offset[mine.begin]);
+  // Regressors and targets in the layout column_products reads fastest.
+  AlignedColumns x_columns(pairs, result.n_heads + 1), y_columns(pairs, n_readers);
+  load_targets(values, sent, mine.begin, mine.end, n_readers, y_columns.matrix(), missing);
   double t1 = MPI_Wtime();
   mpi::allreduce_max(missing, comm);
   result.time.reduce += MPI_Wtime() - t1;
@@ -89,8 +93,7 @@ ResemblanceResult run_resemblance(const ResemblanceOptions& options, MPI_Comm co
 
   const MomentPlan plan(sent, mine.begin, mine.end, folds, n_readers, missing);
   Moments moments(result.n_heads, plan);
-  const Eigen::Index pairs = plan.local_pairs();
-  Eigen::MatrixXd x(pairs, result.n_heads + 1);
+  AlignedColumns::View x = x_columns.matrix();
   x.col(0).setOnes();
   const auto n_cells = static_cast<size_t>(result.n_layers) * static_cast<size_t>(n_readers);
   std::vector<Moments::FoldScore> fold_scores;  // [layer][fold][reader], rank 0, with CV
@@ -100,17 +103,17 @@ ResemblanceResult run_resemblance(const ResemblanceOptions& options, MPI_Comm co
     result.min_rank.assign(static_cast<size_t>(result.n_layers), result.n_heads);
     result.head_r2.reserve(n_cells * static_cast<size_t>(result.n_heads));
   }
+  std::vector<float> att;  // [heads][pairs], one buffer for every layer
   for (int l = 0; l < result.n_layers; ++l) {
     t0 = MPI_Wtime();
-    const std::vector<float> att =  // [heads][pairs]
-        mine.empty() ? std::vector<float>() : model.read_layer(l, mine.begin, mine.end);
+    if (!mine.empty()) model.read_layer(l, mine.begin, mine.end, att);
     check_attention(att, sent, mine.begin, mine.end, l, model.path());
     t1 = MPI_Wtime();
     result.time.io += t1 - t0;
     x.rightCols(result.n_heads) =
         Eigen::Map<const Eigen::MatrixXf>(att.data(), pairs, result.n_heads).cast<double>();
     moments.clear();
-    moments.accumulate(plan, x, y);
+    moments.accumulate(plan, x, y_columns.matrix());
     const double t2 = MPI_Wtime();
     result.time.math += t2 - t1;
     mpi::reduce_sum(moments.data(), comm);
@@ -149,7 +152,7 @@ ResemblanceResult run_resemblance(const ResemblanceOptions& options, MPI_Comm co
     nc.exclude = options.exclude;
     nc.leave_one_out = options.ceiling_leave_one_out;
     nc.cv_folds = folds > 1 ? folds : 0;
-    result.ceiling_detail = run_noise_ceiling(store, nc, comm);
+    result.ceiling_detail = run_noise_ceiling(store, nc, comm, &values);  // the same readers
     if (folds > 1) {
       result.cv_ceiling = result.ceiling_detail.cv_ceiling.mean;
       result.cv_resemblance = result.cv_choice.mean_r2_cv.mean / result.cv_ceiling;

@@ -135,13 +135,19 @@ AttentionReader::AttentionReader(const std::string& path) : file_(h5::File::open
 }
 
 std::vector<float> AttentionReader::read_layer(int layer, size_t s_begin, size_t s_end) const {
+  std::vector<float> out;
+  read_layer(layer, s_begin, s_end, out);
+  return out;
+}
+
+void AttentionReader::read_layer(int layer, size_t s_begin, size_t s_end,
+                                 std::vector<float>& out) const {
   if (layer < 0 || layer >= meta_.n_layers || s_begin > s_end || s_end > sentences_.size())
     throw InputError(path(), "layer or sentence range out of bounds");
   const int64_t p0 = sentences_.pair_offset[s_begin];
   const int64_t count = sentences_.pair_offset[s_end] - p0;
-  std::vector<float> out(static_cast<size_t>(meta_.n_heads * count));
+  out.resize(static_cast<size_t>(meta_.n_heads * count));
   file_.read_block<float>(layer_dataset(layer), 0, p0, {meta_.n_heads, count}, out.data());
-  return out;
 }
 
 std::vector<double> AttentionReader::nll_sum() const {

@@ -108,6 +108,9 @@ class AttentionReader {
 
   // Layer l for sentences [s_begin, s_end): [n_heads, pairs] row-major.
   std::vector<float> read_layer(int layer, size_t s_begin, size_t s_end) const;
+  // The same into `out`, whose storage is reused: a loop over layers then
+  // allocates (and the system maps in) its buffer once, not once a layer.
+  void read_layer(int layer, size_t s_begin, size_t s_end, std::vector<float>& out) const;
   std::vector<double> nll_sum() const;
   std::vector<int64_t> ntp_tokens() const;
   std::vector<int64_t> sentence_tokens() const;
