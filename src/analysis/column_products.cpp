@@ -1,8 +1,11 @@
 #include "analysis/column_products.hpp"
 
+#include <sys/mman.h>
+
 #include <algorithm>
-#include <cstdint>
+#include <cstdlib>
 #include <cstring>
+#include <new>
 #include <stdexcept>
 
 namespace lmgaze::analysis {
@@ -137,12 +140,21 @@ void column_products(const std::vector<const double*>& a, const std::vector<cons
 AlignedColumns::AlignedColumns(Index rows, Index cols)
     : rows_(rows),
       cols_(cols),
-      stride_((rows + kAlignDoubles - 1) / kAlignDoubles * kAlignDoubles),
-      storage_(static_cast<size_t>(stride_ * cols + kAlignDoubles)) {
-  const auto address = reinterpret_cast<std::uintptr_t>(storage_.data());
-  const std::uintptr_t bytes = kAlignDoubles * sizeof(double);
-  base_ = storage_.data() + ((bytes - address % bytes) % bytes) / sizeof(double);
+      stride_((rows + kAlignDoubles - 1) / kAlignDoubles * kAlignDoubles) {
+  // Huge-page alignment (2 MiB) lets the kernel back the buffer with huge
+  // pages; the size is rounded up to it, as aligned_alloc requires.
+  constexpr size_t kHugePage = size_t{2} << 20;
+  const size_t bytes = static_cast<size_t>(std::max<Index>(stride_ * cols, 1)) * sizeof(double);
+  const size_t rounded = (bytes + kHugePage - 1) / kHugePage * kHugePage;
+  auto* p = static_cast<double*>(std::aligned_alloc(kHugePage, rounded));
+  if (!p) throw std::bad_alloc();
+#ifdef MADV_HUGEPAGE
+  madvise(p, rounded, MADV_HUGEPAGE);  // advice only: without it, ordinary pages
+#endif
+  storage_.reset(p);
 }
+
+void AlignedColumns::Free::operator()(double* p) const { std::free(p); }
 
 std::vector<std::string> column_products_kernels() {
   std::vector<std::string> names;
