@@ -7,6 +7,9 @@
 //
 //   bench_resemblance [DIR] [--cv K] [--bootstrap B] [--splits S] [--pca-k k]
 //   mpirun -np N bench_resemblance ...  (ranks split the sentences)
+//   bench_resemblance DIR --write-only  (the inputs only, DIR/model.h5 and
+//     DIR/human.h5, group L2: for timing whole processes on them, as
+//     bench_analysis_vs_numpy.sh does)
 //   (DIR default /tmp/lmgaze_bench; K = 10, B = 1000, S = 100, k = 20)
 //
 // Prints the time to write the inputs (not part of the analysis), then each
@@ -102,6 +105,7 @@ int main(int argc, char** argv) {
   MPI_Comm_size(MPI_COMM_WORLD, &size);
   std::string dir = "/tmp/lmgaze_bench";
   int cv = 10, resamples = 1000, splits = 100, pca_k = 20;
+  bool write_only = false;
   for (int i = 1; i < argc; ++i) {
     const std::string a = argv[i];
     if (a == "--cv" && i + 1 < argc)
@@ -112,6 +116,8 @@ int main(int argc, char** argv) {
       splits = std::stoi(argv[++i]);
     else if (a == "--pca-k" && i + 1 < argc)
       pca_k = std::stoi(argv[++i]);
+    else if (a == "--write-only")
+      write_only = true;
     else
       dir = a;
   }
@@ -126,6 +132,10 @@ int main(int argc, char** argv) {
           "(written in %.2f s, not counted)\n",
           kLayers, kHeads, kSentences, static_cast<long long>(table.n_pairs()), kReaders,
           seconds_since(t0));
+    }
+    if (write_only) {
+      MPI_Finalize();
+      return 0;
     }
     MPI_Barrier(MPI_COMM_WORLD);
     using namespace lmgaze::analysis;
