@@ -75,6 +75,7 @@ __attribute__((always_inline)) inline void product(Columns a, int m, Columns b, 
 
 // Tile shapes: the most lane-wise sums that fit the registers with room for
 // the loads (32 registers with AVX-512, 16 with AVX2 and SSE2).
+#if defined(__x86_64__)
 __attribute__((target("avx512f,avx512vl,avx2,fma"))) void product_avx512(
     Columns a, int m, Columns b, int n, Index rows, int symmetric_cols, double* c, Index ldc) {
   product<Lanes8, 4, 4, 512>(a, m, b, n, rows, symmetric_cols, c, ldc);
@@ -85,6 +86,7 @@ __attribute__((target("avx2,fma"))) void product_avx2(Columns a, int m, Columns 
                                                       Index ldc) {
   product<Lanes4, 2, 4, 1024>(a, m, b, n, rows, symmetric_cols, c, ldc);
 }
+#endif
 
 void product_baseline(Columns a, int m, Columns b, int n, Index rows, int symmetric_cols, double* c,
                       Index ldc) {
@@ -101,12 +103,14 @@ struct Kernel {
 // The kernels this processor runs, widest first.
 const std::vector<Kernel>& supported_kernels() {
   static const std::vector<Kernel> supported = [] {
-    __builtin_cpu_init();
     std::vector<Kernel> k;
+#if defined(__x86_64__)
+    __builtin_cpu_init();
     if (__builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512vl"))
       k.push_back({"avx512", product_avx512});
     if (__builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma"))
       k.push_back({"avx2", product_avx2});
+#endif
     k.push_back({"baseline", product_baseline});
     return k;
   }();

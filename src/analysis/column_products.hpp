@@ -6,7 +6,8 @@
 // Why not Eigen's product: the library is compiled for baseline x86-64 so it
 // runs on any x86-64 processor, and there Eigen's product uses SSE2 only. This
 // one product is compiled three times (AVX-512, AVX2 with FMA, baseline) and
-// the widest the processor supports is chosen once, when first called. All
+// the widest the processor supports is chosen once, when first called (on
+// processors other than x86-64 there is the baseline only). All
 // sums are in double; each entry is a sum of lane-wise partial sums over
 // blocks of rows, so its round-off differs from a sequential sum (and between
 // instruction sets) only in the last bits.
