@@ -9,7 +9,7 @@ namespace lmgaze {
 StageModel::StageModel(const std::string& model_dir, const LoadOptions& options,
                        const StageSpec& spec)
     : spec_(spec), config_(read_model_config(model_dir)) {
-  WeightSource weights(model_dir);
+  WeightSource weights(model_dir, options.read_threads);
   auto piece = [&](int first, int last, bool embedding, bool head) {
     LoadOptions o = options;
     o.first_layer = first;

@@ -66,7 +66,7 @@ void check_tensor_names(const Checkpoint& ckpt, const ModelConfig& config) {
 
 std::unique_ptr<CausalLM> load_causal_lm(const std::string& model_dir, const LoadOptions& options) {
   // The checkpoint (and its files) lives only while the weights are copied out.
-  WeightSource weights(model_dir);
+  WeightSource weights(model_dir, options.read_threads);
   return load_causal_lm(weights, options);
 }
 

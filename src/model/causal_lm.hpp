@@ -40,6 +40,7 @@ struct LoadOptions {
   int last_layer = -1;  // exclusive; -1 = all layers
   bool with_embedding = true;
   bool with_head = true;
+  int read_threads = 0;  // threads reading a tensor from its file; 0: default_read_threads()
 };
 
 class CausalLM {

@@ -197,6 +197,12 @@ TensorView SafetensorsFile::tensor(const std::string& name) const {
   return v;
 }
 
+void prefetch_tensor_bytes(const TensorView& view) {
+  if (view.fd >= 0 && view.nbytes > 0)
+    ::posix_fadvise(view.fd, static_cast<off_t>(view.file_offset), static_cast<off_t>(view.nbytes),
+                    POSIX_FADV_WILLNEED);
+}
+
 void read_tensor_bytes(const TensorView& view, size_t begin, size_t n, void* dst) {
   if (view.fd < 0) {
     std::memcpy(dst, view.data + begin, n);

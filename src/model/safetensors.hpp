@@ -42,6 +42,11 @@ struct TensorView {
 // InputError naming the file and the tensor.
 void read_tensor_bytes(const TensorView& view, size_t begin, size_t n, void* dst);
 
+// Asks the kernel to start reading the tensor's bytes into the page cache now
+// (POSIX_FADV_WILLNEED), so that the storage works on the whole tensor while
+// the first chunks are copied out. Advice only; nothing for in-memory bytes.
+void prefetch_tensor_bytes(const TensorView& view);
+
 // Bytes per element of a safetensors dtype string; 0 for a string that is not one.
 size_t safetensors_dtype_size(const std::string& dtype);
 

@@ -32,6 +32,7 @@ TensorLoader::~TensorLoader() = default;
 
 torch::Tensor TensorLoader::load(const TensorView& view, torch::Dtype dtype, torch::Device device) {
   const torch::Dtype stored = stored_dtype(view);
+  prefetch_tensor_bytes(view);
   torch::Tensor t;
   if (device.is_cuda()) {
     if (!cuda_ || cuda_->device() != device)
