@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Hugging Face transformers baseline for the GPU throughput of `lmgaze extract`.
 
-  hf_baseline.py --model DIR --text FILE [--batch N] [--dtype bf16|fp16|fp32]
+  hf_baseline.py --model DIR --text FILE [--batch N] [--dtype bf16|fp16|fp32] [--label TEXT]
 
 Loads the same checkpoint with transformers' LlamaForCausalLM (eager
 attention, the implementation that can return attention probabilities),
@@ -27,6 +27,7 @@ def main():
     ap.add_argument("--text", required=True)
     ap.add_argument("--batch", type=int, default=32)
     ap.add_argument("--dtype", choices=["bf16", "fp16", "fp32"], default="bf16")
+    ap.add_argument("--label", default="", help="e.g. 'transformers 7b bf16 batch 64'")
     args = ap.parse_args()
     dtype = {"bf16": torch.bfloat16, "fp16": torch.float16, "fp32": torch.float32}[args.dtype]
 
@@ -67,8 +68,8 @@ def main():
         n_tokens, nll_total = run_all()
         t3 = time.perf_counter()
     print(json.dumps({
-        "impl": "transformers", "sentences": len(ids), "tokens": n_tokens, "batch": args.batch,
-        "dtype": args.dtype, "load_s": t1 - t0, "forward_s": t3 - t2,
+        "impl": "transformers", "label": args.label, "sentences": len(ids), "tokens": n_tokens,
+        "batch": args.batch, "dtype": args.dtype, "load_s": t1 - t0, "forward_s": t3 - t2,
         "tokens_per_s": n_tokens / (t3 - t2), "nll_per_token": nll_total / (n_tokens - len(ids)),
         "peak_gpu_mib": torch.cuda.max_memory_allocated() / 2**20,
         "device": torch.cuda.get_device_name(), "torch": torch.__version__}))
