@@ -16,10 +16,10 @@ jobs=${LMGAZE_JOBS:-$(nproc)}
 
 # Debian packages. libopenblas0-pthread matters: Debian's LibTorch takes BLAS
 # from the system alternative and falls back to the reference BLAS (about 8x
-# slower) without it.
+# slower) without it. libopenblas-dev: the analyses call OpenBLAS directly.
 packages=(
   build-essential cmake pkg-config git
-  libtorch-dev libopenblas0-pthread
+  libtorch-dev libopenblas0-pthread libopenblas-dev
   libopenmpi-dev openmpi-bin
   libhdf5-openmpi-dev hdf5-tools
   libeigen3-dev libboost-program-options-dev libboost-math-dev

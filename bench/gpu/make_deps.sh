@@ -59,6 +59,7 @@ top_level=(
   libboost-program-options-dev         # find_package(Boost COMPONENTS program_options)
   libboost-math-dev                    # Boost.Math distributions (src/stats)
   libeigen3-dev                        # find_package(Eigen3)
+  libopenblas-dev                       # find_package(OpenBLAS CONFIG): the analyses' products
   nlohmann-json3-dev                   # find_package(nlohmann_json)
   libsentencepiece-dev                 # pkg_check_modules(sentencepiece)
   libicu-dev                           # pkg_check_modules(icu-uc icu-i18n)
@@ -83,6 +84,8 @@ required_files=(
   usr/include/boost/program_options.hpp usr/include/boost/math/distributions/students_t.hpp
   usr/lib/x86_64-linux-gnu/libboost_program_options.so
   usr/include/eigen3/Eigen/Dense usr/share/eigen3/cmake/Eigen3Config.cmake
+  usr/lib/x86_64-linux-gnu/cmake/openblas/OpenBLASConfig.cmake
+  usr/include/x86_64-linux-gnu/openblas-pthread/cblas.h
   usr/include/nlohmann/json.hpp usr/share/cmake/nlohmann_json/nlohmann_jsonConfig.cmake
   usr/include/sentencepiece_processor.h usr/lib/x86_64-linux-gnu/pkgconfig/sentencepiece.pc
   usr/include/unicode/regex.h usr/lib/x86_64-linux-gnu/pkgconfig/icu-uc.pc

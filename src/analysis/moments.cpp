@@ -6,7 +6,7 @@
 #include <stdexcept>
 #include <utility>
 
-#include "analysis/column_products.hpp"
+#include "analysis/cross_products.hpp"
 
 namespace lmgaze::analysis {
 
@@ -98,16 +98,11 @@ Eigen::Map<const Eigen::VectorXd> Moments::yy(int fold) const {
 
 void Moments::accumulate(const MomentPlan& plan, const Eigen::Ref<const Eigen::MatrixXd>& X,
                          const Eigen::Ref<const Eigen::MatrixXd>& Y) {
-  // Per block one product Xᵀ [X Y] (column_products.hpp): XᵀX, then XᵀY.
+  // Per block one product Xᵀ [X Y] (cross_products.hpp): XᵀX, then XᵀY.
   Eigen::MatrixXd cross(p_, p_ + n_targets_), x_rows, y_rows;
-  std::vector<const double*> x_cols(static_cast<size_t>(p_));
-  std::vector<const double*> xy_cols(static_cast<size_t>(p_ + n_targets_));
   for (const auto& b : plan.blocks()) {
     auto add = [&](const auto& xs, const auto& ys) {
-      for (int j = 0; j < p_; ++j)
-        x_cols[static_cast<size_t>(j)] = xy_cols[static_cast<size_t>(j)] = xs.col(j).data();
-      for (int t = 0; t < n_targets_; ++t) xy_cols[static_cast<size_t>(p_ + t)] = ys.col(t).data();
-      column_products(x_cols, xy_cols, xs.rows(), /*symmetric=*/true, cross.data(), p_);
+      cross_products(xs, ys, cross);
       for (int pattern : b.patterns) xtx(b.fold, pattern) += cross.leftCols(p_);
       xty(b.fold) += cross.rightCols(n_targets_);
       yy(b.fold) += ys.colwise().squaredNorm().transpose();

@@ -3,7 +3,7 @@
 #include <algorithm>
 #include <cmath>
 
-#include "analysis/column_products.hpp"
+#include "analysis/cross_products.hpp"
 #include "analysis/moments.hpp"
 #include "common/error.hpp"
 #include "io/attention_file.hpp"
@@ -80,7 +80,7 @@ ResemblanceResult run_resemblance(const ResemblanceOptions& options, MPI_Comm co
   std::vector<uint8_t> missing(static_cast<size_t>(n_readers) * sent.size(), 0);
   const auto pairs =
       static_cast<Eigen::Index>(sent.pair_offset[mine.end] - sent.pair_offset[mine.begin]);
-  // Regressors and targets in the layout column_products reads fastest.
+  // Regressors and targets in aligned columns (cross_products.hpp).
   AlignedColumns x_columns(pairs, result.n_heads + 1), y_columns(pairs, n_readers);
   load_targets(values, sent, mine.begin, mine.end, n_readers, y_columns.matrix(), missing);
   double t1 = MPI_Wtime();
