@@ -10,8 +10,6 @@
 namespace lmgaze {
 namespace {
 
-constexpr size_t kReadChunkBytes = size_t(8) << 20;
-
 c10::impl::VirtualGuardImpl cuda() { return c10::impl::VirtualGuardImpl(c10::DeviceType::CUDA); }
 
 torch::Device with_index(torch::Device d) {
@@ -20,15 +18,16 @@ torch::Device with_index(torch::Device d) {
 
 }  // namespace
 
-CudaStaging::CudaStaging(torch::Device device, int n_threads)
+CudaStaging::CudaStaging(torch::Device device, int n_threads, size_t buffer_bytes)
     : requested_(device),
       device_(with_index(device)),
       n_threads_(n_threads),
+      buffer_bytes_(buffer_bytes),
       side_(cuda().getStreamFromGlobalPool(device_)) {
   for (int i = 0; i < kBuffers; ++i) {
     auto b = std::make_unique<Buffer>();
     b->host =
-        torch::empty({int64_t(kBufferBytes)}, torch::dtype(torch::kUInt8).pinned_memory(true));
+        torch::empty({int64_t(buffer_bytes_)}, torch::dtype(torch::kUInt8).pinned_memory(true));
     ring_.push_back(std::move(b));
   }
 }
@@ -51,21 +50,28 @@ torch::Tensor CudaStaging::load(const TensorView& view, torch::Dtype stored, tor
   allocated.record(current);
   allocated.block(side_);
 
-  for (size_t offset = 0; offset < view.nbytes; offset += kBufferBytes) {
-    const size_t n = std::min(kBufferBytes, view.nbytes - offset);
-    Buffer& b = *ring_[next_];
-    next_ = (next_ + 1) % ring_.size();
-    while (!b.copied.query()) std::this_thread::yield();  // its previous copy is done
-    auto* host = static_cast<unsigned char*>(b.host.data_ptr());
-    for_each_chunk(n, kReadChunkBytes, n_threads_, [&](size_t begin, size_t end, int) {
-      read_tensor_bytes(view, offset + begin, end - begin, host + begin);
-    });
-    {
-      c10::StreamGuard on_side(side_);
-      raw_bytes.narrow(0, int64_t(offset), int64_t(n))
-          .copy_(b.host.narrow(0, 0, int64_t(n)), /*non_blocking=*/true);
+  try {
+    for (size_t offset = 0; offset < view.nbytes; offset += buffer_bytes_) {
+      const size_t n = std::min(buffer_bytes_, view.nbytes - offset);
+      Buffer& b = *ring_[next_];
+      next_ = (next_ + 1) % ring_.size();
+      while (!b.copied.query()) std::this_thread::yield();  // its previous copy is done
+      auto* host = static_cast<unsigned char*>(b.host.data_ptr());
+      for_each_chunk(n, kReadChunkBytes, n_threads_, [&](size_t begin, size_t end, int) {
+        read_tensor_bytes(view, offset + begin, end - begin, host + begin);
+      });
+      {
+        c10::StreamGuard on_side(side_);
+        raw_bytes.narrow(0, int64_t(offset), int64_t(n))
+            .copy_(b.host.narrow(0, 0, int64_t(n)), /*non_blocking=*/true);
+      }
+      b.copied.record(side_);
     }
-    b.copied.record(side_);
+  } catch (...) {
+    // A failed read (a truncated file): `raw` is freed on the way out, so the
+    // copies already queued into it must finish first.
+    cuda().synchronizeStream(side_);
+    throw;
   }
   c10::Event copied(c10::DeviceType::CUDA);
   copied.record(side_);

@@ -30,8 +30,8 @@ namespace lmgaze {
 
 class CudaStaging {
  public:
-  // Allocates the ring (kBuffers pinned buffers of kBufferBytes) for `device`.
-  CudaStaging(torch::Device device, int n_threads);
+  // Allocates the ring (kBuffers pinned buffers of buffer_bytes) for `device`.
+  CudaStaging(torch::Device device, int n_threads, size_t buffer_bytes = kBufferBytes);
   // Waits for the copies in flight: the buffers are freed after them.
   ~CudaStaging();
   CudaStaging(const CudaStaging&) = delete;
@@ -42,6 +42,8 @@ class CudaStaging {
   // ready for any work queued afterwards on the device's current stream.
   torch::Tensor load(const TensorView& view, torch::Dtype stored, torch::Dtype dtype);
 
+  // 4 x 64 MiB: a 7B layer's largest tensor (45 MB in bf16) fits one buffer,
+  // and while one is read three copies can be in flight.
   static constexpr int kBuffers = 4;
   static constexpr size_t kBufferBytes = size_t(64) << 20;
 
@@ -54,6 +56,7 @@ class CudaStaging {
   torch::Device requested_;  // as asked for (the index may be unset)
   torch::Device device_;     // with its index
   int n_threads_;
+  size_t buffer_bytes_;
   c10::Stream side_;  // the copies' stream
   std::vector<std::unique_ptr<Buffer>> ring_;
   size_t next_ = 0;

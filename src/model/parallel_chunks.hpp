@@ -11,6 +11,10 @@
 
 namespace lmgaze {
 
+// A read this size keeps a thread busy for milliseconds: enough to hide the
+// cost of handing out chunks, small enough to share a tensor among 8 threads.
+constexpr size_t kReadChunkBytes = size_t(8) << 20;
+
 // Calls work(begin, end, worker) for every chunk [begin, end) of [0, n), chunks
 // of `chunk` (the last one shorter), on min(n_threads, number of chunks) threads,
 // the calling thread one of them; worker in [0, n_threads) names the thread, so

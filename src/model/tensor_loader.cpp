@@ -8,9 +8,6 @@
 namespace lmgaze {
 namespace {
 
-// A read this size keeps a thread busy for milliseconds: enough to hide the
-// cost of handing out chunks, small enough to share a tensor among 8 threads.
-constexpr size_t kReadChunkBytes = size_t(8) << 20;
 // Conversions go a chunk of elements at a time through a staging buffer of
 // at most this many stored bytes per thread.
 constexpr size_t kConvertChunkBytes = size_t(4) << 20;

@@ -1,8 +1,10 @@
 // TensorLoader against hand-written safetensors files: every stored dtype into
 // every run dtype gives the bytes an independent encoder computes, whatever the
 // number of reading threads, for tensors small and large (several chunks, a
-// huge-page buffer), behind a header of odd length (unaligned data).
+// huge-page buffer), behind a header of odd length (unaligned data). Where a
+// GPU is, the pinned staging ring gives the bytes the host path gives.
 #include <gtest/gtest.h>
+#include <torch/cuda.h>
 #include <torch/types.h>
 
 #include <cstring>
@@ -12,6 +14,7 @@
 #include <vector>
 
 #include "common/error.hpp"
+#include "model/cuda_staging.hpp"
 #include "model/safetensors.hpp"
 #include "model/tensor_loader.hpp"
 #include "tiny_checkpoint.hpp"
@@ -163,6 +166,31 @@ TEST(TensorLoader, NarrowingRoundsToNearestEven) {
   torch::Tensor f32 = torch::from_blob(values.data(), {int64_t(values.size())}, torch::kFloat32);
   EXPECT_TRUE(bytes_of(loader.load(file.tensor("w"), torch::kFloat16, torch::kCPU)) ==
               bytes_of(f32.to(torch::kFloat16)));
+}
+
+// Buffers of 1 MiB, so that each 12 MB tensor goes in 12 pieces and wraps the
+// ring of 4 three times; two tensors in a row reuse buffers across tensors.
+TEST(TensorLoader, CudaStagingGivesTheHostPathsBytes) {
+  if (!torch::cuda::is_available()) GTEST_SKIP() << "no CUDA device";
+  TempDir dir;
+  const int64_t rows = 1500, cols = 4096;
+  std::vector<unsigned char> data;
+  for (double v : exact_values(size_t(rows * cols))) encode(data, v, "BF16");
+  const std::string path = dir / "model.safetensors";
+  write_one(path, "BF16", {rows, cols}, data);
+  SafetensorsFile file(path);
+  TensorLoader host(2);
+  for (torch::Dtype run : {torch::kBFloat16, torch::kFloat32}) {
+    const std::vector<unsigned char> expected =
+        bytes_of(host.load(file.tensor("w"), run, torch::kCPU));
+    CudaStaging staging(torch::Device(torch::kCUDA, 0), 2, size_t(1) << 20);
+    torch::Tensor a = staging.load(file.tensor("w"), torch::kBFloat16, run);
+    torch::Tensor b = staging.load(file.tensor("w"), torch::kBFloat16, run);
+    EXPECT_TRUE(bytes_of(a.cpu()) == expected) << dtype_key(run);
+    EXPECT_TRUE(bytes_of(b.cpu()) == expected) << dtype_key(run);
+    TensorLoader loader(3);  // the default ring, through TensorLoader
+    EXPECT_TRUE(bytes_of(loader.load(file.tensor("w"), run, torch::kCUDA).cpu()) == expected);
+  }
 }
 
 TEST(TensorLoader, FileTruncatedAfterOpeningIsAnInputError) {
