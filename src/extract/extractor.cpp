@@ -617,19 +617,21 @@ void print_layout(const Plan& p, const std::string& model_name, const ExtractOpt
 }
 
 // Rank 0 says once how long the weights took to load: the slowest rank's
-// seconds, and the bytes every rank loaded (a tied lm_head counted on each
-// stage that holds it), so GB/s is what the job read from its checkpoint.
-void print_load(const Plan& p, double load_s, const std::string& model_name) {
+// seconds, and the checkpoint bytes every rank read (as stored, whatever the
+// run dtype; a tied lm_head counted on each stage that holds it), so GB/s is
+// what the job read from its checkpoint.
+void print_load(const Plan& p, const StageModel& model, double load_s,
+                const std::string& model_name) {
   const mpi::PipelineLayout& L = p.layout;
   double slowest = 0, bytes = 0;
-  const double mine = static_cast<double>(p.stage_bytes[L.stage]);
+  const double mine = static_cast<double>(model.bytes_read());
   MPI_Reduce(&load_s, &slowest, 1, MPI_DOUBLE, MPI_MAX, 0, MPI_COMM_WORLD);
   MPI_Reduce(&mine, &bytes, 1, MPI_DOUBLE, MPI_SUM, 0, MPI_COMM_WORLD);
   if (L.rank != 0) return;
-  std::cerr << "extract " << model_name << ": loaded " << std::fixed << std::setprecision(2)
-            << bytes / 1e9 << " GB of weights in " << std::setprecision(3) << slowest << " s ("
-            << std::setprecision(2) << bytes / 1e9 / std::max(slowest, 1e-9) << " GB/s), once for "
-            << p.targets.size() << " condition" << (p.targets.size() > 1 ? "s" : "") << "\n";
+  std::cerr << "extract " << model_name << ": loaded " << std::fixed << std::setprecision(3)
+            << bytes / 1e9 << " GB of weights in " << slowest << " s ("
+            << bytes / 1e9 / std::max(slowest, 1e-9) << " GB/s), once for " << p.targets.size()
+            << " condition" << (p.targets.size() > 1 ? "s" : "") << "\n";
 }
 
 // Rank 0 prints every rank's memory and the throughput: the evidence that a
@@ -753,7 +755,7 @@ void run_extraction(const ExtractOptions& opt) {
       n_ranks > 1 ? p.who(p.layout.rank) : "");
   const double load_s = seconds_since(load_start);
 
-  if (!opt.quiet) print_load(p, load_s, meta.model_name);
+  if (!opt.quiet) print_load(p, *model, load_s, meta.model_name);
 
   for (size_t k = 0; k < p.targets.size(); ++k) {
     if (k > 0 && opt.stop_requested && opt.stop_requested()) break;
