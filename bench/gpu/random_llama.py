@@ -1,15 +1,22 @@
 #!/usr/bin/env python3
 """Random-weight LLaMA checkpoints of real model shapes, for GPU throughput.
 
-  random_llama.py DIR --shape 1b|7b|13b|tiny [--layers N] [--dtype bf16|fp16|fp32]
+  random_llama.py DIR --shape 1b|7b|13b|tiny [--layers N] [--hidden C]
+                  [--heads NH] [--kv-heads NKV] [--intermediate F]
+                  [--dtype bf16|fp16|fp32] [--shard-mb MB]
                   [--tokenizer-from MODEL_DIR] [--seed S]
 
 writes a Hugging Face LLaMA checkpoint into DIR: config.json,
-model.safetensors (weights N(0, 0.02), norms 1) and tokenizer.model.
+model.safetensors (weights N(0, 0.02), norms 1) and tokenizer.model; with
+--shard-mb, shards of at most that many MB (a tensor goes to the next shard
+when it would pass the limit) and model.safetensors.index.json, as
+save_pretrained writes a big model.
 
 Shapes: 1b is TinyLlama-1.1B (22 layers, C 2048, 32 heads of which 4 key/value
 heads, FFN 5632); 7b and 13b are LLaMA-1 7B and 13B; all with vocab 32000.
---layers cuts the layer count (same width), for a quick run on a CPU.
+--layers cuts the layer count (same width), for a quick run on a CPU; the
+other overrides change one dimension of the shape (bench_load's checkpoint:
+--shape 1b --layers 16 --kv-heads 8 --intermediate 8192 --shard-mb 1000).
 
 The tokenizer is the project's 2000-piece SentencePiece model with 30000
 unused pieces appended, so that it has LLaMA's 32000 ids and tokenizes text
@@ -108,9 +115,26 @@ def read_varint(data, pos):
             return value, pos
 
 
+SIZE = {"bf16": 2, "fp16": 2, "fp32": 4}
+
+
+def shard_plan(table, dtype, shard_mb):
+    """The table cut into shards of at most shard_mb MB (0: one file)."""
+    plan, cur, cur_bytes = [], [], 0
+    for entry in table:
+        n = int(np.prod(entry[1])) * SIZE[dtype]
+        if cur and shard_mb and cur_bytes + n > shard_mb * 1_000_000:
+            plan.append(cur)
+            cur, cur_bytes = [], 0
+        cur.append(entry)
+        cur_bytes += n
+    plan.append(cur)
+    return plan
+
+
 def write_weights(path, table, dtype, seed):
     st = {"bf16": "BF16", "fp16": "F16", "fp32": "F32"}[dtype]
-    size = {"bf16": 2, "fp16": 2, "fp32": 4}[dtype]
+    size = SIZE[dtype]
     header, offset = {}, 0
     for name, shape, _ in table:
         nbytes = int(np.prod(shape)) * size
@@ -159,6 +183,11 @@ def main():
     ap.add_argument("dir")
     ap.add_argument("--shape", choices=sorted(SHAPES), required=True)
     ap.add_argument("--layers", type=int, default=0, help="override the layer count")
+    ap.add_argument("--hidden", type=int, default=0, help="override the hidden size")
+    ap.add_argument("--heads", type=int, default=0, help="override the attention heads")
+    ap.add_argument("--kv-heads", type=int, default=0, help="override the key/value heads")
+    ap.add_argument("--intermediate", type=int, default=0, help="override the MLP width")
+    ap.add_argument("--shard-mb", type=int, default=0, help="shards of at most MB (0: one file)")
     ap.add_argument("--dtype", choices=["bf16", "fp16", "fp32"], default="bf16")
     here = os.path.dirname(os.path.abspath(__file__))
     ap.add_argument("--tokenizer-from", default=os.path.join(here, "..", "..", "data", "models", "toy-l"))
@@ -166,11 +195,22 @@ def main():
     args = ap.parse_args()
 
     C, L, NH, NKV, F = SHAPES[args.shape]
-    if args.layers:
-        L = args.layers
+    C, L, NH = args.hidden or C, args.layers or L, args.heads or NH
+    NKV, F = args.kv_heads or NKV, args.intermediate or F
     os.makedirs(args.dir, exist_ok=True)
     table = tensor_table(C, L, NH, NKV, F, VOCAB)
-    nbytes = write_weights(os.path.join(args.dir, "model.safetensors"), table, args.dtype, args.seed)
+    plan = shard_plan(table, args.dtype, args.shard_mb)
+    if len(plan) == 1:
+        nbytes = write_weights(os.path.join(args.dir, "model.safetensors"), table, args.dtype,
+                               args.seed)
+    else:
+        nbytes, weight_map = 0, {}
+        for i, part in enumerate(plan):  # each shard its own seed: reproducible, not repeated
+            name = "model-%05d-of-%05d.safetensors" % (i + 1, len(plan))
+            nbytes += write_weights(os.path.join(args.dir, name), part, args.dtype, args.seed + i)
+            weight_map.update({entry[0]: name for entry in part})
+        with open(os.path.join(args.dir, "model.safetensors.index.json"), "w") as f:
+            json.dump({"metadata": {"total_size": nbytes}, "weight_map": weight_map}, f, indent=1)
     config = {
         "architectures": ["LlamaForCausalLM"], "model_type": "llama",
         "hidden_size": C, "intermediate_size": F, "num_attention_heads": NH,
@@ -187,7 +227,8 @@ def main():
         f.write(tok)
     n_params = sum(int(np.prod(s)) for _, s, _ in table)
     print(json.dumps({"dir": args.dir, "shape": args.shape, "layers": L, "params": n_params,
-                      "bytes": nbytes, "tokenizer_pieces": n_own, "vocab": VOCAB}))
+                      "bytes": nbytes, "shards": len(plan), "tokenizer_pieces": n_own,
+                      "vocab": VOCAB}))
 
 
 if __name__ == "__main__":
