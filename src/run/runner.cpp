@@ -547,11 +547,13 @@ void print_plan(const Job& job, const Graph& graph, const std::vector<StageState
         together.push_back(graph.stages[j].condition);
       }
     if (states[i].run && together.size() > 1) {
-      if (first == i)
+      if (first == i) {
         out << "         one load of " << m.name << " for " << together.size()
             << " conditions: " << join(together, ", ") << "\n";
-      else
-        out << "         with " << graph.stages[first].id << " (same load)\n";
+      } else {
+        out << "         with " << graph.stages[first].id << " (same load, same memory)\n";
+        continue;
+      }
     }
     const int stages = m.stages;
     out << "         " << m.device << ", " << m.dtype << ", batch " << m.batch << ", " << stages
