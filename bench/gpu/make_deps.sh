@@ -48,7 +48,7 @@
 # repository beside the script). The MANIFEST says how much that was.
 #
 # Takes three to five minutes (most of it xz) and ~500 MB under /tmp; the
-# tarball is ~26 MB.
+# tarball is ~31 MB.
 set -euo pipefail
 export LC_ALL=C  # one collation for sort and join
 
