@@ -7,6 +7,7 @@
 #include "common/error.hpp"
 #include "extract/bos_choice.hpp"
 #include "extract/tokenized_corpus.hpp"
+#include "support/input_error.hpp"
 #include "tokenizer/test_files.hpp"
 
 namespace lmgaze {
@@ -14,14 +15,7 @@ namespace {
 
 const std::string kModels = std::string(LMGAZE_SHARED_DIR) + "/models/";
 
-std::string error_of(const std::function<void()>& f) {
-  try {
-    f();
-  } catch (const InputError& e) {
-    return e.what();
-  }
-  return "";
-}
+using test::error_of;
 
 TEST(TokenizedCorpus, LlamaPrependsBosAndDropsPrefix) {
   auto tok = load_tokenizer(kModels + "toy-m");

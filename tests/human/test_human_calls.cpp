@@ -11,20 +11,14 @@
 #include "common/error.hpp"
 #include "human/mean.hpp"
 #include "human/simulate_fixations.hpp"
+#include "support/input_error.hpp"
 
 namespace lmgaze::human {
 namespace {
 
 namespace fs = std::filesystem;
 
-std::string problem_of(const std::function<void()>& f) {
-  try {
-    f();
-  } catch (const InputError& e) {
-    return e.problem();
-  }
-  return "";
-}
+using test::problem_of;
 
 TEST(HumanCalls, SimulateRefusesBadOptionsBeforeReadingTheText) {
   const fs::path out = fs::temp_directory_path() / "lmgaze_human_calls_fix.csv";

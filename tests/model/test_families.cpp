@@ -19,6 +19,7 @@
 
 #include "common/error.hpp"
 #include "model/causal_lm.hpp"
+#include "support/input_error.hpp"
 #include "tiny_checkpoint.hpp"
 
 namespace lmgaze {
@@ -186,14 +187,7 @@ TEST(ConfigFormats, RotaryBaseInsideRopeParametersIsHonoured) {
   EXPECT_GT(d, 1e-3);
 }
 
-std::string error_of(const std::function<void()>& f) {
-  try {
-    f();
-  } catch (const InputError& e) {
-    return e.what();
-  }
-  return "(no error)";
-}
+using test::error_of;
 
 TEST(ConfigFormats, DynamicScalingRefusesSequencesBeyondItsExactRange) {
   TinyModel m = testing::tiny_family("llama-v5");

@@ -15,6 +15,7 @@
 #include "model/safetensors.hpp"
 #include "model/torch_bin.hpp"
 #include "model/torch_pickle.hpp"
+#include "support/input_error.hpp"
 #include "tiny_checkpoint.hpp"
 
 namespace lmgaze {
@@ -24,14 +25,7 @@ using testing::TempDir;
 
 const std::string kFixtures = std::string(LMGAZE_SOURCE_DIR) + "/tests/data/torch_bin";
 
-std::string error_of(const std::function<void()>& f) {
-  try {
-    f();
-  } catch (const InputError& e) {
-    return e.what();
-  }
-  return "(no error)";
-}
+using test::error_of;
 
 // A stored value as a double, whatever its dtype.
 double value_at(const TensorView& v, size_t i) {

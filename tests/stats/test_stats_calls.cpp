@@ -13,20 +13,14 @@
 #include "stats/fit_analysis.hpp"
 #include "stats/groups_analysis.hpp"
 #include "stats/paired_analysis.hpp"
+#include "support/input_error.hpp"
 
 namespace lmgaze::stats {
 namespace {
 
 namespace fs = std::filesystem;
 
-std::string problem_of(const std::function<void()>& f) {
-  try {
-    f();
-  } catch (const InputError& e) {
-    return e.problem();
-  }
-  return "";
-}
+using test::problem_of;
 
 TEST(StatsCalls, PairedRecordsEveryOptionWithDefaultsInHelpOrder) {
   PairedOptions o;

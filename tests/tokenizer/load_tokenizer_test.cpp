@@ -7,6 +7,7 @@
 #include <functional>
 
 #include "common/error.hpp"
+#include "support/input_error.hpp"
 #include "test_files.hpp"
 #include "tokenizer/tokenizer.hpp"
 
@@ -16,14 +17,7 @@ namespace {
 namespace fs = std::filesystem;
 const std::string kModels = std::string(LMGAZE_SHARED_DIR) + "/models/";
 
-std::string error_of(const std::function<void()>& f) {
-  try {
-    f();
-  } catch (const InputError& e) {
-    return e.what();
-  }
-  return "no error";
-}
+using test::error_of;
 
 TEST(LoadTokenizer, SentencePieceForLlama) {
   const auto tok = load_tokenizer(kModels + "toy-m");
