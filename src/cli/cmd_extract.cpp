@@ -68,25 +68,23 @@ int run_extract(const Args& args) {
                            "model's layers (--stages) and the sentences, and write one file."},
                           desc, args);
   if (!vm) return 0;
-  // Every rank parses the same command line: on several ranks, rank 0 alone
-  // says what is wrong and every rank exits 2 (as ExtractRefused does).
-  const auto refuse = [](const std::string& why) {
-    int ranks = 1, rank = 0;
-    MPI_Comm_size(MPI_COMM_WORLD, &ranks);
-    MPI_Comm_rank(MPI_COMM_WORLD, &rank);
-    if (ranks == 1) throw InputError("extract: " + why);
-    if (rank == 0) std::cerr << "lmgaze: extract: " << why << std::endl;
-    return 2;
-  };
-  if (outs.size() > 1 && prefixes.size() != outs.size())
-    return refuse(std::to_string(outs.size()) + " --out but " + std::to_string(prefixes.size()) +
-                  " --prefix: give one --prefix per --out (\"\" for none), in the same order");
-  if (outs.size() == 1 && prefixes.size() > 1)
-    return refuse(std::to_string(prefixes.size()) +
-                  " --prefix for one --out: give one --out per --prefix");
-  for (size_t k = 0; k < outs.size(); ++k)
-    opt.targets.push_back({outs[k], k < prefixes.size() ? prefixes[k] : ""});
   try {
+    // Every rank parses the same command line and refuses it alike; rank 0
+    // says why (the catch below), as for a refusal found by run_extraction.
+    int rank = 0;
+    MPI_Comm_rank(MPI_COMM_WORLD, &rank);
+    if (outs.size() > 1 && prefixes.size() != outs.size())
+      throw ExtractRefused("extract: " + std::to_string(outs.size()) + " --out but " +
+                               std::to_string(prefixes.size()) +
+                               " --prefix: give one --prefix per --out (\"\" for none), in "
+                               "the same order",
+                           rank == 0);
+    if (outs.size() == 1 && prefixes.size() > 1)
+      throw ExtractRefused("extract: " + std::to_string(prefixes.size()) +
+                               " --prefix for one --out: give one --out per --prefix",
+                           rank == 0);
+    for (size_t k = 0; k < outs.size(); ++k)
+      opt.targets.push_back({outs[k], k < prefixes.size() ? prefixes[k] : ""});
     run_extraction(opt);
   } catch (const ExtractRefused& e) {
     // Every rank stopped before extracting; one of them says why, so the job
